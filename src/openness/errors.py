@@ -1,0 +1,22 @@
+"""The errors a user can cause, each carrying its exit code (DESIGN.md, "Errors")."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class OpennessError(Exception):
+    """Bad input: a one-line message for a person, exit code 2."""
+
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def suggest(given: str, choices: Iterable[str], n: int = 3) -> str:
+    """A ' (did you mean ...?)' suffix naming the closest choices, or '' when none is close."""
+    close = difflib.get_close_matches(given, list(choices), n=n, cutoff=0.5)
+    return f" (did you mean {', '.join(close)}?)" if close else ""
