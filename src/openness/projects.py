@@ -86,5 +86,5 @@ def describe(backend, project: ProjectRef) -> dict[str, list[dict[str, object]]]
     for name in ("project-facts", "project-components", "project-claims", "project-assessments"):
         result: QueryResult = backend.run(queries[name].text, binding)
         sections[name.removeprefix("project-")] = [
-            {v: plain(c) for v, c in zip(result.variables, row)} for row in result.rows]
+            {v: plain(c) for v, c in zip(result.variables, row) if v != "project"} for row in result.rows]
     return sections
