@@ -1,0 +1,164 @@
+"""`openness publish`: the graph as a static linked-data site.
+
+For every resource under the instance base an HTML page beside its Turtle, JSON-LD, N-Triples and
+RDF/XML documents (id/<kind>/<slug>.<ext>); the ontology's terms on one page with an anchor each;
+index pages (projects with claim verdicts, licences, a side-by-side comparison); void.ttl (VoID +
+DCAT); full dumps; the JSON-LD context. Everything is written into a temporary folder beside OUT
+and moved into place at the end, so a failed run leaves the previous site as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .dataset import Dataset
+from .errors import OpennessError
+from .iris import DEFAULT_BASE
+from .linked_data import (DUMPS, RDF_MEDIA, GraphView, gzip_bytes, jsonld_context, prefixes_for, rebase,
+                          serialize, void_triples)
+from .site_pages import Linker, Pages, compare_cells
+
+MARKER = ".openness-site"
+VERDICTS_MISSING = "Claim verdicts are not shown: this build has no claim checker (openness.verdicts)."
+
+
+@dataclass
+class Report:
+    """What a publish run wrote."""
+
+    out: Path
+    resources: int = 0
+    files: int = 0
+    verdicts: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def compute_verdicts(dataset: Dataset) -> tuple[list[dict], str | None]:
+    """Every project's claim verdicts from openness.verdicts, once per build, or a note saying why not."""
+    import importlib
+
+    try:
+        verdicts = importlib.import_module(".verdicts", __package__)
+    except ModuleNotFoundError as exc:
+        if exc.name == f"{__package__}.verdicts":
+            return [], VERDICTS_MISSING
+        raise
+    return list(verdicts.compute(dataset)), None
+
+
+def _check_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise OpennessError(f"{out}: exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise OpennessError(f"{out}: a folder that is not an Openness site; publish into a new or empty folder")
+
+
+def _rebase_iri(value: object, base: str) -> object:
+    if isinstance(value, str) and value.startswith(DEFAULT_BASE):
+        return base + value[len(DEFAULT_BASE):]
+    return value
+
+
+def publish(out: Path | str, data: Iterable[Path | str] = (), base: str = DEFAULT_BASE, *,
+            dataset: Dataset | None = None, with_verdicts: bool = True,
+            progress: Callable[[int, int], None] | None = None) -> Report:
+    """Build the static site into `out` (replacing a previous site there only once all is written)."""
+    from .output import rows_as_dicts
+    from .projects import list_projects
+    from .query import LocalBackend, run_local, saved_queries
+
+    out = Path(out)
+    if not base.startswith(("http://", "https://")) or not base.endswith("/"):
+        raise OpennessError(f"bad --base-iri {base!r}: expected an http(s) IRI ending with '/'")
+    _check_out(out)
+    dataset = dataset or Dataset.load(data)
+    verdicts, note = compute_verdicts(dataset) if with_verdicts else ([], "Claim verdicts were not computed for this build.")
+    if base != DEFAULT_BASE:
+        dataset = Dataset(rebase(dataset.store, dataset.graphs(), base), dataset.sources)
+        verdicts = [{**v, "project": _rebase_iri(v.get("project"), base)} for v in verdicts]
+    view = GraphView(dataset.store, dataset.graphs(), base)
+    pages = Pages(view, verdicts, note)
+    report = Report(out, verdicts=len(verdicts), notes=[note] if note else [])
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    try:
+        def write(rel: str, content: bytes | str) -> None:
+            path = tmp / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+            report.files += 1
+
+        top = Linker("", ".html", base)
+        instances = [i for i in view.instances() if top.path_of(i.value)]
+        total = len(instances) + 1
+        counts: dict[str, int] = {}
+        for number, iri in enumerate(instances, start=1):
+            path = top.path_of(iri.value)
+            depth = path.count("/")
+            linker = Linker("../" * depth, ".html", base)
+            triples = view.describe(iri)
+            write(path + ".html", pages.resource(iri.value, linker))
+            for media, (ext, _) in RDF_MEDIA.items():
+                write(f"{path}.{ext}", serialize(triples, media, base))
+            kind = path.split("/")[1]
+            counts[kind] = counts.get(kind, 0) + 1
+            if progress:
+                progress(number, total)
+        report.resources = len(instances)
+
+        ontology = view.describe_ontology()
+        write("ontology.html", pages.ontology(top))
+        for media, (ext, _) in RDF_MEDIA.items():
+            write(f"ontology.{ext}", serialize(ontology, media, base))
+
+        projects = [{**p.as_dict()} for p in list_projects(LocalBackend(dataset))]
+        licences = rows_as_dicts(run_local(dataset, saved_queries()["licences"].text))
+        cells, kinds = compare_cells(dataset)
+        write("index.html", pages.index(top, counts))
+        write("projects.html", pages.projects(top, projects))
+        write("licences.html", pages.licences(top, licences))
+        write("compare.html", pages.compare(top, projects, cells, kinds))
+
+        sources = [(s.name, s.graph) for s in dataset.sources]
+        write("void.ttl", ox.serialize(void_triples(view, sources), format=ox.RdfFormat.TURTLE,
+                                       prefixes=prefixes_for(base)) or b"")
+        everything = view.all_triples()
+        dumps = {"dumps/openness.ttl": ox.serialize(everything, format=ox.RdfFormat.TURTLE, prefixes=prefixes_for(base)),
+                 "dumps/openness.nt.gz": gzip_bytes(ox.serialize(everything, format=ox.RdfFormat.N_TRIPLES) or b"")}
+        assert set(dumps) == set(DUMPS)
+        for rel, content in dumps.items():
+            write(rel, content or b"")
+        write("context.jsonld", json.dumps(jsonld_context(base), indent=2, sort_keys=True) + "\n")
+        write(MARKER, "Built by `openness publish`; this folder is replaced as a whole on the next run.\n")
+        if progress:
+            progress(total, total)
+        _swap(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return report
+
+
+def _swap(tmp: Path, out: Path) -> None:
+    """Move the new site into place; the old one is removed only after the new one is there."""
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
+        old.rmdir()
+        out.rename(old)
+    try:
+        tmp.rename(out)
+    except OSError:
+        if old is not None:
+            old.rename(out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
