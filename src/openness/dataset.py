@@ -55,6 +55,8 @@ def rdf_files(path: Path) -> list[Path]:
     """The RDF files at `path`: the file itself, or a folder's files by extension, recursively."""
     if not path.exists():
         raise OpennessError(f"{path}: no such file or folder")
+    if not path.is_file() and not path.is_dir():
+        raise OpennessError(f"{path}: not a regular file or folder")
     if path.is_file():
         if path.suffix.lower() not in FORMATS:
             known = ", ".join(sorted(FORMATS))

@@ -167,13 +167,11 @@ def bind(query: SavedQuery, given: Mapping[str, str], resolve_project: Resolver 
         if name not in declared:
             hint = f"; it takes {', '.join(declared)}" if declared else "; it takes no parameters"
             raise OpennessError(f"query {query.name} has no parameter {name!r}{hint}")
-    out: dict[str, ox.NamedNode | ox.Literal] = {}
     for param in query.params:
-        value = given.get(param.name, param.default)
-        if value is None:
+        if given.get(param.name, param.default) is None:
             raise OpennessError(f"query {query.name} needs --param {param.name}=VALUE ({param.type}: {param.description})")
-        out[param.name] = to_term(param, value, resolve_project, resolve_licence)
-    return out
+    return {param.name: to_term(param, given.get(param.name, param.default) or "", resolve_project, resolve_licence)
+            for param in query.params}
 
 
 def plain(term: object) -> object:
@@ -203,8 +201,8 @@ def plain(term: object) -> object:
 def run_local(dataset, text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> QueryResult:
     """Run a query over a Dataset."""
     result = dataset.query(text, bindings)
-    if isinstance(result, bool):
-        return QueryResult("ASK", boolean=result)
+    if isinstance(result, (bool, ox.QueryBoolean)):
+        return QueryResult("ASK", boolean=bool(result))
     if isinstance(result, ox.QuerySolutions):
         names = [v.value for v in result.variables]
         return QueryResult("SELECT", names, [[s[n] for n in names] for s in result])

@@ -72,6 +72,24 @@ def _describe(pairs: set[tuple[str, str]], labels: dict[str, str]) -> list[dict[
     return sorted(rows, key=lambda r: (r["class"], r["individual"], r["iri"]))
 
 
+def _all_different_violations(graph) -> list[str]:
+    """owl:AllDifferent members stated or inferred owl:sameAs (rule eq-diff2), checked over every pair:
+    owlrl 7.6.2 skips the last member of each list (an off-by-one in its own eq-diff2)."""
+    from rdflib import RDF, URIRef
+    from rdflib.collection import Collection
+
+    out = []
+    for group in graph.subjects(RDF.type, URIRef(OWL + "AllDifferent")):
+        for listed in list(graph.objects(group, URIRef(OWL + "distinctMembers"))) + list(
+                graph.objects(group, URIRef(OWL + "members"))):
+            members = list(Collection(graph, listed))
+            for i, a in enumerate(members):
+                for b in members[i + 1:]:
+                    if (a, URIRef(OWL + "sameAs"), b) in graph or (b, URIRef(OWL + "sameAs"), a) in graph:
+                        out.append(f"{a} and {b} are declared different but inferred the same")
+    return sorted(set(out))
+
+
 def reason_owlrl(graph) -> ReasonResult:
     """OWL 2 RL closure with owlrl: new oo: types are the inferred classifications."""
     import owlrl
@@ -83,7 +101,10 @@ def reason_owlrl(graph) -> ReasonResult:
                                      datatype_axioms=False)
     closure.expand(graph)
     nothing = [str(s) for s in graph.subjects(RDF.type, URIRef(OWL + "Nothing"))]
-    errors = list(getattr(closure, "error_messages", []) or [])
+    # owlrl records inconsistencies as err:ErrorMessage nodes in the graph itself.
+    error_ns = "http://www.daml.org/2002/03/agents/agent-ont#"
+    errors = sorted(str(m) for m in graph.objects(None, URIRef(error_ns + "error")))
+    errors += _all_different_violations(graph)
     consistent = not nothing and not errors
     explanation = "; ".join(errors[:5] + [f"{s} is an instance of owl:Nothing" for s in nothing[:5]])
     inferred = _oo_types(graph) - before
