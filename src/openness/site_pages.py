@@ -147,8 +147,26 @@ class Pages:
         verdicts = [v for v in self.verdicts if str(v.get("project")) == iri]
         return self.render("resource.html", linker, title=self.view.label(node), iri=iri, kind=kind,
                            rows=self.rows(node, linker), incoming=incoming[:500], formats=linker.formats(iri),
+                           components=self.components(node, linker) if kind == "project" else [],
                            verdicts=[self._verdict(v) for v in verdicts],
                            verdicts_note=self.verdicts_note if kind == "project" else None)
+
+    def components(self, project: ox.NamedNode, linker: Linker) -> list[dict[str, object]]:
+        """The project's releases and components, with availability and licences, for its page."""
+        view, out = self.view, []
+        has_release, has_component = ox.NamedNode(ONTOLOGY + "hasRelease"), ox.NamedNode(ONTOLOGY + "hasComponent")
+        kind_p, avail_p = ox.NamedNode(ONTOLOGY + "componentKind"), ox.NamedNode(ONTOLOGY + "availability")
+        licence_p = ox.NamedNode("http://purl.org/dc/terms/license")
+        for rel in (t.object for t in view.outgoing(project) if t.predicate == has_release):
+            for comp in (t.object for t in view.outgoing(rel) if t.predicate == has_component):
+                facts = view.outgoing(comp)
+                kinds = [self.value(t.object, linker) for t in facts if t.predicate == kind_p]
+                avail = [self.value(t.object, linker) for t in facts if t.predicate == avail_p]
+                licences = [self.value(t.object, linker) for t in facts if t.predicate == licence_p]
+                out.append({"release": self.value(rel, linker), "component": self.value(comp, linker),
+                            "kinds": kinds, "availability": avail, "licences": licences,
+                            "sort": (view.label(rel).casefold(), " ".join(str(k["text"]) for k in kinds).casefold())})
+        return sorted(out, key=lambda c: c["sort"])
 
     @staticmethod
     def _verdict(v: Mapping) -> dict[str, object]:
