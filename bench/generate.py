@@ -1,0 +1,88 @@
+"""Synthetic catalogue generator for the benchmark: N projects shaped like the curated data.
+
+Each project has an owner, one current release with the 17 MOF components plus data information
+and a tokenizer (random availability and licence from a pool of real licence IRIs), and a recorded
+claim. Deterministic for a given N and seed, so runs compare like with like.
+
+    python bench/generate.py 1000 --out bench/out/catalogue-1000.ttl
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from pathlib import Path
+
+PREFIXES = """@prefix oo: <https://w3id.org/openness/ontology#> .
+@prefix project: <https://w3id.org/openness/id/project/> .
+@prefix release: <https://w3id.org/openness/id/release/> .
+@prefix component: <https://w3id.org/openness/id/component/> .
+@prefix licence: <https://w3id.org/openness/id/licence/> .
+@prefix org: <https://w3id.org/openness/id/organisation/> .
+@prefix claim: <https://w3id.org/openness/id/claim/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+"""
+KINDS = ["ModelArchitecture", "DataPreprocessingCode", "TrainingCode", "InferenceCode", "EvaluationCode",
+         "SupportingLibraries", "FinalParameters", "IntermediateParameters", "Datasets", "EvaluationData",
+         "ModelMetadata", "ModelCard", "DataCard", "TechnicalReport", "ResearchPaper", "EvaluationResults",
+         "SampleModelOutputs", "DataInformation", "Tokenizer"]
+AVAILABILITY = ["Public", "Public", "Public", "GatedAutomatic", "GatedDiscretionary", "Closed"]
+LICENCES = ["apache-2-0", "mit", "cc-by-4-0", "odc-by-1-0", "licenseref-scancode-llama-2-license-2023",
+            "licenseref-scancode-gemma-tou-2024-04-01", "licenseref-scancode-bigscience-rail-1-0", "gpl-3-0-only"]
+CLAIMS = ["osaid-1.0", "open-weights", "fully-open", "weights-available"]
+ITEMS = ["AllTrainingDataDescribed", "DataProvenance", "DataScopeCharacteristics", "DataObtainedSelected",
+         "LabellingProcedures", "DataProcessingMethods", "PublicDataListing", "ThirdPartyDataListing"]
+
+
+def project_turtle(i: int, rng: random.Random) -> str:
+    """The Turtle for synthetic project number i."""
+    slug = f"synthetic-{i:05d}"
+    src = f"<https://example.org/model-cards/{slug}>"
+    meta = f'dct:source {src} ; oo:checkedOn "2026-11-26"^^xsd:date'
+    lines = [
+        f'project:{slug} a oo:AIModel ; rdfs:label "Synthetic model {i}" ; oo:owner org:synthetic-org-{i % 50} ;',
+        f'    oo:hasRelease release:{slug}-v1 ; oo:currentRelease release:{slug}-v1 ; {meta} .',
+        f'org:synthetic-org-{i % 50} a oo:Organisation ; rdfs:label "Synthetic organisation {i % 50}" ; '
+        f'oo:organisationType oo:Company ; dct:source <https://example.org/orgs> ; oo:checkedOn "2026-11-26"^^xsd:date .',
+        f'release:{slug}-v1 a oo:Release ; rdfs:label "Synthetic model {i} v1" ; oo:version "1" ; '
+        f'oo:generalPurpose true ; oo:trainingComputeFLOP {rng.choice(["1.0e22", "5.0e23", "3.8e25"])} ; '
+        f'oo:monetised {rng.choice(["true", "false"])} ;',
+        "    oo:hasComponent " + ", ".join(f"component:{slug}-v1-{k.lower()}" for k in KINDS) + f" ; {meta} .",
+    ]
+    for kind in KINDS:
+        availability = rng.choice(AVAILABILITY)
+        extra = ""
+        if availability != "Closed":
+            extra = f" dct:license licence:{rng.choice(LICENCES)} ; dcat:downloadURL <https://example.org/{slug}/{kind}> ;"
+        if kind == "DataInformation":
+            items = rng.sample(ITEMS, rng.randint(2, len(ITEMS)))
+            extra += " oo:coversItem " + ", ".join(f"oo:{item}" for item in items) + " ;"
+        lines.append(f"component:{slug}-v1-{kind.lower()} a oo:Component ; oo:componentKind oo:{kind} ; "
+                     f"oo:availability oo:{availability} ;{extra} {meta} .")
+    lines.append(f"claim:{slug}-claim-1 a oo:Claim ; oo:claimAbout project:{slug} ; "
+                 f"oo:claimType <https://w3id.org/openness/id/claim/{rng.choice(CLAIMS)}> ; "
+                 f"oo:claimedBy org:synthetic-org-{i % 50} ; {meta} .")
+    return "\n".join(lines) + "\n"
+
+
+def generate(n: int, seed: int = 42) -> str:
+    """A catalogue of n synthetic projects as Turtle."""
+    rng = random.Random(seed)
+    return PREFIXES + "\n".join(project_turtle(i, rng) for i in range(n))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", type=int, help="number of projects")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(generate(args.n, args.seed), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
