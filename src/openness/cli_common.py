@@ -76,6 +76,10 @@ def guarded(func: Callable) -> Callable:
             sys.exit(exc.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
+        except BrokenPipeError:
+            # The reader (e.g. `| head`) closed stdout: stop quietly, as Unix tools do.
+            sys.stdout = open(os.devnull, "w")
+            sys.exit(0)
         except KeyboardInterrupt:
             note("openness: interrupted")
             sys.exit(130)
