@@ -1,0 +1,198 @@
+"""`openness import ...`: catalogues and licence lists to RDF files (the importers package does the work)."""
+
+from __future__ import annotations
+
+import shlex
+import time
+from pathlib import Path
+
+import click
+
+from .cli_common import emit, guarded, note
+from .errors import OpennessError
+from .output import to_json
+
+
+def _default_out(name: str) -> Path:
+    """data/generated/<name> of a source checkout; an installed package is never written to."""
+    from . import resources
+
+    folder = resources.data_dir() / "generated"
+    if "_bundled" in folder.parts:
+        raise OpennessError("this is an installed copy of openness: give --out FILE")
+    return folder / name
+
+
+def _command(*parts: object) -> str:
+    return "openness import " + " ".join(shlex.quote(str(p)) for p in parts if p is not None and p != "")
+
+
+def _source_options(func):
+    func = click.option("--retrieved", metavar="YYYY-MM-DD", default=None,
+                        help="Date of the source snapshot (default: the checkout's last commit date).")(func)
+    func = click.option("--commit", metavar="SHA", default=None,
+                        help="Commit of the source checkout (default: from git, when PATH is a checkout).")(func)
+    func = click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+                        help="Summary format: text on stderr, or JSON on stdout.")(func)
+    return func
+
+
+def _finish(report, out: Path, started: float, fmt: str, mapping=None, unmapped=None) -> None:
+    elapsed = round(time.monotonic() - started, 2)
+    report.extra["out"] = str(out)
+    report.extra["seconds"] = elapsed
+    if mapping is not None:
+        report.extra["normalised"] = dict(sorted(mapping.items()))
+        report.extra["unmapped"] = dict(sorted(unmapped.items()))
+    if fmt == "json":
+        emit(to_json(report.as_dict()))
+        return
+    for warning in report.warnings:
+        note(f"openness: warning: {warning}")
+    if mapping:
+        note("Licence names normalised (literal -> normalised):")
+        for literal, target in sorted(mapping.items()):
+            note(f"  {literal!r} -> {target}")
+    if unmapped:
+        note("Licence names left as written (no confident mapping):")
+        for literal, count in sorted(unmapped.items()):
+            note(f"  {literal!r} ({count}x)")
+    note(f"{report.source}: {report.read} read, {report.imported} imported, {len(report.skipped)} skipped; "
+         f"wrote {out} in {elapsed}s")
+
+
+def register(cli: click.Group) -> None:
+    """Add the `import` command group."""
+
+    @cli.group("import")
+    def import_group() -> None:
+        """Import catalogues (EOSAI, MOF), licence lists (SPDX) and model cards as RDF files."""
+
+    @import_group.command("eosai", epilog="\b\nExample:\n  openness import eosai ../shared/reference/eosai "
+                                          "--retrieved 2026-06-12 --commit 5a388e8... --out eosai.ttl")
+    @click.argument("path", type=click.Path(path_type=Path))
+    @click.option("--out", type=click.Path(path_type=Path), default=None,
+                  help="Turtle file to write (default: data/generated/eosai.ttl of the source tree).")
+    @click.option("--with-notes", is_flag=True, help="Keep the index's free-text notes (not in the bundled snapshot).")
+    @_source_options
+    @guarded
+    def import_eosai(path, out, with_notes, retrieved, commit, fmt) -> None:
+        """Import the European Open Source AI Index (a checkout of its main-database) into Turtle."""
+        from .importers.common import Graph, Report, source_version, write_atomically
+        from .importers.eosai import EosaiImporter, eosai_header, eosai_provenance, record_files
+
+        started = time.monotonic()
+        if not path.is_dir():
+            raise OpennessError(f"{path}: not a folder (expected a checkout of the index's main-database)")
+        commit, retrieved = source_version(path, commit, retrieved)
+        out = out or _default_out("eosai.ttl")
+        prov = eosai_provenance(commit, retrieved)
+        report = Report("eosai")
+        importer = EosaiImporter(path, prov, report, with_notes=with_notes)
+        g = Graph()
+        importer.import_files(record_files(path), g, show_progress=fmt == "text")
+        cmd = _command("eosai", path, "--retrieved", retrieved, *(("--commit", commit) if commit else ()),
+                       "--with-notes" if with_notes else None)
+        write_atomically(out, g.turtle(eosai_header(cmd, prov)))
+        _finish(report, out, started, fmt, importer.mapping, importer.unmapped)
+
+    @import_group.command("mof", epilog="\b\nExample:\n  openness import mof ../shared/reference/mof "
+                                        "--retrieved 2026-05-11 --commit 8b5d30e... --out mof.ttl")
+    @click.argument("path", type=click.Path(path_type=Path))
+    @click.option("--out", type=click.Path(path_type=Path), default=None,
+                  help="Turtle file to write (default: data/generated/mof.ttl of the source tree).")
+    @_source_options
+    @guarded
+    def import_mof(path, out, retrieved, commit, fmt) -> None:
+        """Import Model Openness Tool records (a checkout, its models/ folder, or single files) into Turtle."""
+        from .importers.common import Graph, Report, source_version, write_atomically
+        from .importers.mof import MofImporter, mof_header, mof_provenance, record_files
+
+        started = time.monotonic()
+        root, files = record_files(path)
+        commit, retrieved = source_version(root, commit, retrieved)
+        out = out or _default_out("mof.ttl")
+        prov = mof_provenance(root, commit, retrieved)
+        report = Report("mof")
+        importer = MofImporter(root, prov, report)
+        g = Graph()
+        importer.import_files(files, g, show_progress=fmt == "text")
+        cmd = _command("mof", path, "--retrieved", retrieved, *(("--commit", commit) if commit else ()))
+        write_atomically(out, g.turtle(mof_header(cmd, prov, "Model Openness Tool records, as a snapshot.")))
+        _finish(report, out, started, fmt, importer.mapping, importer.unmapped)
+
+    @import_group.command("mof-licences", epilog="\b\nExample:\n  openness import mof-licences "
+                                                 "../shared/reference/mof --retrieved 2026-05-11")
+    @click.argument("path", type=click.Path(path_type=Path))
+    @click.option("--out", type=click.Path(path_type=Path), default=None,
+                  help="Turtle file to write (default: data/generated/mof-licences.ttl of the source tree).")
+    @_source_options
+    @guarded
+    def import_mof_licences(path, out, retrieved, commit, fmt) -> None:
+        """Which licences the Model Openness Tool counts as open (oo:mofOpen), from its own lists."""
+        from .importers.common import Graph, Report, source_version, write_atomically
+        from .importers.mof import build_mof_licences, mof_header, mof_provenance
+
+        started = time.monotonic()
+        root = path if (path / "licenses").is_dir() else path.parent
+        commit, retrieved = source_version(root, commit, retrieved)
+        out = out or _default_out("mof-licences.ttl")
+        prov = mof_provenance(root, commit, retrieved)
+        g = Graph()
+        counts = build_mof_licences(root, g, prov)
+        cmd = _command("mof-licences", path, "--retrieved", retrieved, *(("--commit", commit) if commit else ()))
+        what = ("oo:mofOpen of the tool's licences: licenses.json, then mof-licenses.json replacing entries by id; "
+                "open = OSI-approved or FSF-libre there, or an open data licence of CLAIMS.md, or OpenMDW-1.0.")
+        write_atomically(out, g.turtle(mof_header(cmd, prov, what)))
+        report = Report("mof-licences", read=counts["licences"], imported=counts["licences"])
+        report.extra["open"] = counts["open"]
+        _finish(report, out, started, fmt)
+
+    @import_group.command("spdx", epilog="\b\nExample:\n  openness import spdx\n  openness import spdx --out licences.ttl")
+    @click.option("--out", type=click.Path(path_type=Path), default=None,
+                  help="Turtle file to write (default: data/generated/spdx-licences.ttl of the source tree).")
+    @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+                  help="Summary format: text on stderr, or JSON on stdout.")
+    @guarded
+    def import_spdx(out, fmt) -> None:
+        """Regenerate the SPDX licence list and ScanCode AI licence keys from the installed packages."""
+        from .importers.common import Report, write_atomically
+        from .importers.spdx import build_spdx, spdx_header
+
+        started = time.monotonic()
+        given = out
+        out = out or _default_out("spdx-licences.ttl")
+        g, counts = build_spdx()
+        cmd = _command("spdx", *(("--out", given) if given else ()))
+        write_atomically(out, g.turtle(spdx_header(cmd)))
+        report = Report("spdx", read=counts["spdx"] + counts["scancode"], imported=counts["spdx"] + counts["scancode"])
+        report.extra.update(counts)
+        _finish(report, out, started, fmt)
+
+    @import_group.command("hf-card", epilog="\b\nExample:\n  openness import hf-card README.md --id org/model "
+                                            "--retrieved 2026-06-01 --out model.ttl")
+    @click.argument("path", type=click.Path(path_type=Path))
+    @click.option("--out", type=click.Path(path_type=Path), required=True, help="Turtle file to write.")
+    @click.option("--id", "repo_id", default=None, metavar="ORG/NAME",
+                  help="The model's Hugging Face repository id (default: the card's model-index name, "
+                       "else the folder name).")
+    @click.option("--retrieved", metavar="YYYY-MM-DD", required=True, help="The date the card was read.")
+    @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+                  help="Summary format: text on stderr, or JSON on stdout.")
+    @guarded
+    def import_hf_card(path, out, repo_id, retrieved, fmt) -> None:
+        """Describe a release from a Hugging Face model card's YAML front matter (nothing is downloaded)."""
+        from .importers.common import Report, source_version, write_atomically
+        from .importers.hfcard import card_to_graph, hf_header
+
+        started = time.monotonic()
+        _, retrieved = source_version(path, "-", retrieved)
+        g, info = card_to_graph(path, repo_id, retrieved)
+        cmd = _command("hf-card", path, *(("--id", repo_id) if repo_id else ()), "--retrieved", retrieved)
+        write_atomically(out, g.turtle(hf_header(cmd, path, info)))
+        report = Report("hf-card", read=1, imported=1)
+        report.extra["not_stated"] = info["not_stated"]
+        report.extra["project"] = info["project"]
+        if fmt == "text":
+            note(f"{info['project']}: the card does not state: {', '.join(info['not_stated']) or 'nothing checked'}")
+        _finish(report, out, started, fmt)
