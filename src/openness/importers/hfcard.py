@@ -1,0 +1,164 @@
+"""A Hugging Face model card's YAML front matter to a release description the claims can validate.
+
+Only what the card states becomes a fact; what it does not state is listed with oo:notStated on the
+release (unknown, never assumed), so a claim's explanation can say which fact would decide it.
+Nothing is downloaded: the card is a local file.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import OpennessError
+from ..iris import slugify
+from .common import IRI, Graph, inst, q, read_yaml, url_iri, xsd_date
+from .spdx import Normaliser
+
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(\r?\n|\Z)", re.S)
+
+# Component kinds the claims ask about that a card's metadata never covers: always not stated.
+NEVER_IN_FRONT_MATTER = ("oo:TrainingCode", "oo:DataPreprocessingCode", "oo:EvaluationCode", "oo:InferenceCode",
+                         "oo:IntermediateParameters", "oo:DataCard", "oo:TechnicalReport", "oo:ResearchPaper")
+
+
+def front_matter(path: Path) -> dict:
+    """The card's YAML front matter; a card without one, or malformed YAML, is an error naming the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise OpennessError(f"{path}: cannot read: {exc}") from None
+    match = _FRONT.match(text)
+    if not match:
+        raise OpennessError(f"{path}:1: no YAML front matter (a model card starts with a '---' block)")
+    # Line numbers of the block are those of the file: the block starts on line 2.
+    data = read_yaml(path, "\n" + match.group(1))
+    if not isinstance(data, dict):
+        raise OpennessError(f"{path}:2: the front matter is not a mapping of fields")
+    return data
+
+
+def _as_list(value: object) -> list[str]:
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    return [str(v).strip() for v in items if str(v or "").strip()]
+
+
+def card_to_graph(path: Path, repo_id: str | None, retrieved: str) -> tuple[Graph, dict]:
+    """The project, release and components the card describes, and the list of what it does not state."""
+    meta = front_matter(Path(path))
+    index = meta.get("model-index") if isinstance(meta.get("model-index"), list) else []
+    name = repo_id or (index[0].get("name") if index and isinstance(index[0], dict) else None) \
+        or Path(path).resolve().parent.name
+    slug = "hf-" + slugify(name)
+    page = IRI(f"https://huggingface.co/{repo_id}") if repo_id and "/" in repo_id else None
+    g = Graph()
+    project, release = inst("project", slug), inst("release", slug)
+    checked = xsd_date(retrieved)
+
+    def stamp(node: IRI) -> None:
+        g.add(node, q("dct:source"), page or IRI(Path(path).resolve().as_uri()))
+        g.add(node, q("oo:checkedOn"), checked)
+
+    g.add(project, q("rdf:type"), q("oo:AIModel"))
+    g.add(project, q("rdfs:label"), name)
+    g.add(project, q("dct:identifier"), name)
+    g.add(project, q("oo:hasRelease"), release)
+    g.add(project, q("oo:currentRelease"), release)
+    g.add(project, q("foaf:homepage"), page)
+    stamp(project)
+    g.add(release, q("rdf:type"), q("oo:Release"))
+    g.add(release, q("rdfs:label"), f"{name} (model card)")
+    g.add(release, q("oo:releaseOf"), project)
+    for tag in _as_list(meta.get("pipeline_tag")) + _as_list(meta.get("library_name")):
+        g.add(release, q("dct:subject"), tag)
+    for base in _as_list(meta.get("base_model")):
+        g.add(release, q("prov:wasDerivedFrom"), inst("project", "hf-" + slugify(base)))
+    stamp(release)
+
+    not_stated: list[str] = []
+    licences, declared = _licence(meta, g)
+
+    def component(kind: str, suffix: str, label: str) -> IRI:
+        node = inst("component", f"{slug}-{suffix}")
+        g.add(release, q("oo:hasComponent"), node)
+        g.add(node, q("rdf:type"), q("oo:Component"))
+        g.add(node, q("rdfs:label"), f"{name}: {label}")
+        g.add(node, q("oo:componentKind"), q(kind))
+        stamp(node)
+        return node
+
+    # The card itself is published with the model, under the repository's licence.
+    for kind, suffix, label in (("oo:ModelCard", "model-card", "model card"),
+                                ("oo:FinalParameters", "final-parameters", "final parameters")):
+        node = component(kind, suffix, label)
+        if kind == "oo:ModelCard":
+            g.add(node, q("oo:availability"), q("oo:Public"))
+        g.add(node, q("dcat:downloadURL"), page)
+        if declared:
+            g.add(node, q("oo:declaredLicence"), declared)
+        for lic in licences:
+            g.add(node, q("dct:license"), lic)
+    if not declared:
+        not_stated.append("licence")
+    # Whether the weights are public or gated is not in the front matter (gating is a repository setting).
+    not_stated.append("availability of the final parameters")
+
+    datasets = _as_list(meta.get("datasets"))
+    if datasets:
+        node = component("oo:DataInformation", "data-information", "training data listed on the card")
+        g.add(node, q("oo:availability"), q("oo:Public"))
+        g.add(node, q("oo:coversItem"), q("oo:PublicDataListing"))
+        for ds in datasets:
+            g.add(node, q("rdfs:seeAlso"), url_iri(f"https://huggingface.co/datasets/{ds}"))
+    else:
+        not_stated.append("training datasets")
+    if index:
+        node = component("oo:EvaluationResults", "evaluation-results", "evaluation results (model-index)")
+        g.add(node, q("oo:availability"), q("oo:Public"))
+        for lic in licences:
+            g.add(node, q("dct:license"), lic)
+    else:
+        not_stated.append("evaluation results")
+    for kind in NEVER_IN_FRONT_MATTER:
+        g.add(release, q("oo:notStated"), q(kind))
+        not_stated.append(kind.removeprefix("oo:"))
+    if not datasets:
+        g.add(release, q("oo:notStated"), q("oo:Datasets"))
+    if not index:
+        g.add(release, q("oo:notStated"), q("oo:EvaluationResults"))
+    return g, {"project": str(project), "not_stated": not_stated, "licence": declared}
+
+
+def _licence(meta: dict, g: Graph) -> tuple[list[IRI], str | None]:
+    """The card's licence: an SPDX-style id (`license`), or `other` with `license_name` and `license_link`."""
+    raw = _as_list(meta.get("license"))
+    if not raw:
+        return [], None
+    declared = " AND ".join(raw)
+    if raw == ["other"]:
+        lname = str(meta.get("license_name") or "").strip()
+        if not lname:
+            return [IRI(q("oo:LicenceUndisclosed"))], "other"
+        found = Normaliser().normalise(lname)
+        node = found.iris[0] if found and len(found.iris) == 1 else inst("licence", lname)
+        g.add(node, q("rdf:type"), q("oo:Licence"))
+        g.add(node, q("rdfs:label"), lname)
+        g.add(node, q("foaf:page"), url_iri(meta.get("license_link")))
+        return [node], lname
+    normaliser = Normaliser()
+    out: list[IRI] = []
+    for item in raw:
+        found = normaliser.normalise(item)
+        if found:
+            out += list(found.iris)
+    return out, declared
+
+
+def hf_header(command: str, path: Path, info: dict) -> list[str]:
+    return [
+        "Generated file: do not edit (STYLE.md 9). A release described from a Hugging Face model card.",
+        f"Made by: {command}",
+        f"Source: the card's YAML front matter ({Path(path).name}); not stated by it: {', '.join(info['not_stated'])}.",
+    ]
