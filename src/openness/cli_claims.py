@@ -1,0 +1,162 @@
+"""`openness claims`, `openness validate` and `openness report`: the CLI over validate.py, verdicts.py, report.py."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .cli_common import emit, format_option, graph_options, guarded, note
+from .errors import OpennessError
+from .output import dict_table, to_json
+
+
+def _exit_for(verdicts: list[dict]) -> None:
+    sys.exit(0 if all(v["conforms"] for v in verdicts) else 1)
+
+
+def _text(v: dict) -> str:
+    head = f"{v['label']} <{v['project']}>: {v['claim']} " + ("HOLDS" if v["conforms"] else "DOES NOT HOLD")
+    lines = [head]
+    for text in v["interpretations"]:
+        lines.append(f"  interpretation: {text}")
+    for r in v["results"]:
+        rule = f"[{r['rule']}] " if r["rule"] else ""
+        lines.append(f"  {r['severity']}: {rule}{r['message']}")
+    return "\n".join(lines)
+
+
+def _turtle(verdicts: list[dict]) -> str:
+    """The verdicts as a SHACL validation report graph (one sh:ValidationReport per verdict)."""
+    import rdflib
+    from rdflib.namespace import RDF, XSD
+
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    oo = rdflib.Namespace("https://w3id.org/openness/ontology#")
+    g = rdflib.Graph()
+    g.bind("sh", sh)
+    g.bind("oo", oo)
+    for i, v in enumerate(verdicts):
+        report = rdflib.BNode(f"report{i}")
+        g.add((report, RDF.type, sh.ValidationReport))
+        g.add((report, sh.conforms, rdflib.Literal(v["conforms"], datatype=XSD.boolean)))
+        g.add((report, oo.claimAbout, rdflib.URIRef(v["project"])))
+        g.add((report, oo.claimType, rdflib.URIRef("https://w3id.org/openness/id/claim/" + v["claim"])))
+        for j, r in enumerate(v["results"]):
+            node = rdflib.BNode(f"report{i}r{j}")
+            g.add((report, sh.result, node))
+            g.add((node, RDF.type, sh.ValidationResult))
+            g.add((node, sh.resultSeverity, sh[r["severity"]]))
+            g.add((node, sh.focusNode, rdflib.URIRef(r["focus"])))
+            g.add((node, sh.resultMessage, rdflib.Literal(r["message"])))
+            g.add((node, sh.sourceShape, rdflib.URIRef(r["shape"])))
+            if r["path"]:
+                g.add((node, sh.resultPath, rdflib.URIRef(r["path"])))
+            if r["rule"]:
+                g.add((node, oo.ruleId, rdflib.Literal(r["rule"])))
+    return g.serialize(format="turtle")
+
+
+def _file_project(dataset, path: Path):
+    """The one project a user's release file describes."""
+    from .projects import list_projects
+    from .query import LocalBackend
+
+    graph_iri = path.resolve().as_uri()
+    _, rows = dataset.select(
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "PREFIX oo: <https://w3id.org/openness/ontology#>\n"
+        "SELECT DISTINCT ?p WHERE { GRAPH ?g { ?p a ?c } ?c rdfs:subClassOf* oo:Project }",
+        {"g": __import__("pyoxigraph").NamedNode(graph_iri)})
+    iris = sorted(str(r[0].value) for r in rows)
+    if not iris:
+        raise OpennessError(f"{path}: describes no project (expected a node typed oo:AIModel, oo:Project or another "
+                            "project class; see docs/validate-your-release.md)")
+    if len(iris) > 1:
+        raise OpennessError(f"{path}: describes several projects ({', '.join(iris)}); give one per file")
+    refs = {p.iri: p for p in list_projects(LocalBackend(dataset))}
+    return refs[iris[0]]
+
+
+def register(cli: click.Group) -> None:
+    @cli.command(epilog="\b\nExamples:\n  openness claims\n  openness claims --format json")
+    @format_option(("table", "json"), "table")
+    @guarded
+    def claims(fmt) -> None:
+        """List the claims that can be validated (id, title, source, shape)."""
+        from .validate import claims as all_claims
+
+        items = [c.as_dict() for c in all_claims().values()]
+        if fmt == "json":
+            emit(to_json(items))
+        else:
+            emit(dict_table(items, ["id", "title", "source", "shape"]) + f"{len(items)} claims")
+
+    @cli.command(epilog="""\b
+Examples:
+  openness validate llama-2 --claim osaid-1.0
+  openness validate "Llama 2" --all-claims --format json
+  openness validate --all --claim open-weights --format json
+  openness validate --file examples/my-release.ttl --claim osaid-1.0
+Exit codes: 0 the claim holds, 1 it does not, 2 bad input.""")
+    @click.argument("project", required=False)
+    @click.option("--claim", "claim_id", metavar="ID", help="The claim to check (`openness claims` lists them).")
+    @click.option("--all", "all_projects", is_flag=True, help="Check every project in the graph.")
+    @click.option("--all-claims", is_flag=True, help="Check every claim for PROJECT.")
+    @click.option("--file", "file", type=click.Path(path_type=Path), default=None,
+                  help="Your own release description (Turtle or JSON-LD), checked with the bundled licences.")
+    @graph_options(remote=False)
+    @format_option(("text", "json", "turtle"), "text")
+    @guarded
+    def validate(project, claim_id, all_projects, all_claims, file, data, store, fmt) -> None:
+        """Check whether PROJECT (id, label or IRI) meets a claim, with reasons a person can act on."""
+        from .dataset import Dataset
+        from .projects import resolve_project
+        from .query import LocalBackend
+        from .validate import claims as known_claims
+        from .validate import resolve_claim
+        from .verdicts import compute, stderr_is_terminal
+
+        chosen = [x for x in (project is not None, all_projects, file is not None) if x]
+        if len(chosen) != 1:
+            raise OpennessError("name exactly one of: PROJECT, --all, --file FILE")
+        if all_claims == bool(claim_id):
+            raise OpennessError("give --claim ID or --all-claims (`openness claims` lists the ids)")
+        claim_ids = list(known_claims()) if all_claims else [resolve_claim(claim_id).id]
+        if file is not None:
+            if not file.is_file():
+                raise OpennessError(f"{file}: no such file")
+            dataset = Dataset.load([*data, file], store)
+            iris = [_file_project(dataset, file).iri]
+        else:
+            dataset = Dataset.load(data, store)
+            iris = None if all_projects else [resolve_project(LocalBackend(dataset), project).iri]
+        verdicts = compute(dataset, iris, claim_ids, progress=all_projects and stderr_is_terminal())
+        many = all_projects or all_claims
+        if fmt == "json":
+            emit(to_json(verdicts if many else verdicts[0]))
+        elif fmt == "turtle":
+            emit(_turtle(verdicts))
+        else:
+            emit("\n\n".join(_text(v) for v in verdicts))
+        _exit_for(verdicts)
+
+    @cli.command(epilog="""\b
+Examples:
+  openness report
+  openness report --format markdown > report.md
+  openness report --format html > report.html""")
+    @graph_options(remote=False)
+    @format_option(("table", "markdown", "html", "json"), "table")
+    @guarded
+    def report(data, store, fmt) -> None:
+        """Every project against the key claims, with open-washing flagged."""
+        from .dataset import Dataset
+        from .report import KEY_CLAIMS, render
+        from .verdicts import compute, stderr_is_terminal
+
+        dataset = Dataset.load(data, store)
+        verdicts = compute(dataset, None, KEY_CLAIMS, progress=stderr_is_terminal())
+        emit(render(dataset, verdicts, fmt))
+        note(f"{len({v['project'] for v in verdicts})} projects, {len(KEY_CLAIMS)} claims")
