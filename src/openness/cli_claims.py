@@ -67,9 +67,9 @@ def _file_project(dataset, path: Path):
     _, rows = dataset.select(
         "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
         "PREFIX oo: <https://w3id.org/openness/ontology#>\n"
-        "SELECT DISTINCT ?p WHERE { GRAPH ?g { ?p a ?c } ?c rdfs:subClassOf* oo:Project }",
+        "SELECT DISTINCT ?g ?p WHERE { GRAPH ?g { ?p a ?c } ?c rdfs:subClassOf* oo:Project }",
         {"g": __import__("pyoxigraph").NamedNode(graph_iri)})
-    iris = sorted(str(r[0].value) for r in rows)
+    iris = sorted({str(r[1].value) for r in rows})
     if not iris:
         raise OpennessError(f"{path}: describes no project (expected a node typed oo:AIModel, oo:Project or another "
                             "project class; see docs/validate-your-release.md)")
