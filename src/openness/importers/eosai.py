@@ -152,7 +152,9 @@ class EosaiImporter:
                 if self.prov.commit else self.prov.iri)
         name = str(system["name"]).strip()
         g.add(project, q("rdf:type"), q("oo:AIModel"))
-        g.add(project, q("rdfs:label"), name)
+        # The source's tag keeps curated labels unique (`openness show "Llama 2"` means the curated project).
+        g.add(project, q("rdfs:label"), f"{name} (EOSAI)")
+        g.add(project, q("skos:altLabel"), name)
         g.add(project, q("dct:identifier"), rid)
         g.add(project, q("foaf:homepage"), url_iri(system.get("link")))
         g.add(project, q("oo:hasRelease"), release)

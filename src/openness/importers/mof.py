@@ -185,7 +185,9 @@ class MofImporter:
         page = IRI(f"{REPOSITORY}/blob/{self.prov.commit}/models/{path.name}".replace(" ", "%20")) \
             if self.prov.commit else self.prov.iri
         g.add(project, q("rdf:type"), q("oo:AIModel"))
-        g.add(project, q("rdfs:label"), rel["name"])
+        # The source's tag keeps curated labels unique (`openness show "BLOOM"` means the curated project).
+        g.add(project, q("rdfs:label"), f"{rel['name']} (MOF)")
+        g.add(project, q("skos:altLabel"), rel["name"])
         g.add(project, q("dct:identifier"), rid)
         g.add(project, q("oo:hasRelease"), release)
         g.add(project, q("oo:currentRelease"), release)
