@@ -6,8 +6,8 @@ claims recorded about it) plus the ontology, which is small and quick; pySHACL o
 backed by an Oxigraph store did not finish in 10 minutes on 1,000 projects, so the closure crosses
 over as N-Triples into a plain rdflib Graph (Dataset.to_rdflib).
 
-Timings on the bundled data (37 curated projects, all 13 claims, 2 cores; see verdicts.py for how
---all chooses): see MEASURED below, filled in from bench runs of `openness validate --all`.
+Timings (bundled data, 2 cores): one project and one claim 0.7-1.3 s; for --all over 58 projects, a
+closure per project 240 s and one pass over the union of closures 249 s; see verdicts.py.
 """
 
 from __future__ import annotations
