@@ -147,16 +147,22 @@ Examples:
   openness report
   openness report --format markdown > report.md
   openness report --format html > report.html""")
+    @click.option("--include-imported", is_flag=True,
+                  help="Also check the imported catalogue records (EOSAI, MOF: hundreds, several minutes).")
     @graph_options(remote=False)
     @format_option(("table", "markdown", "html", "json"), "table")
     @guarded
-    def report(data, store, fmt) -> None:
+    def report(include_imported, data, store, fmt) -> None:
         """Every project against the key claims, with open-washing flagged."""
         from .dataset import Dataset
+        from .projects import list_projects
+        from .query import LocalBackend
         from .report import KEY_CLAIMS, render
         from .verdicts import compute, stderr_is_terminal
 
         dataset = Dataset.load(data, store)
-        verdicts = compute(dataset, None, KEY_CLAIMS, progress=stderr_is_terminal())
+        # Imported records carry their source's record id (dct:identifier); curated projects do not.
+        iris = [p.iri for p in list_projects(LocalBackend(dataset)) if include_imported or p.identifier is None]
+        verdicts = compute(dataset, iris, KEY_CLAIMS, progress=stderr_is_terminal())
         emit(render(dataset, verdicts, fmt))
         note(f"{len({v['project'] for v in verdicts})} projects, {len(KEY_CLAIMS)} claims")

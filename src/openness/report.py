@@ -14,7 +14,8 @@ PREFIX oo: <https://w3id.org/openness/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?project ?type ?by WHERE {
   ?c a oo:Claim ; oo:claimType ?type ; oo:claimAbout ?about .
-  { BIND(?about AS ?project) ?project oo:currentRelease ?r0 } UNION { ?project oo:hasRelease ?about }
+  OPTIONAL { ?owner oo:hasRelease ?about }
+  BIND(COALESCE(?owner, ?about) AS ?project)
   OPTIONAL { ?c oo:claimedBy ?o . ?o rdfs:label ?by }
 }
 """
