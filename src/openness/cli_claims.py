@@ -106,10 +106,12 @@ Exit codes: 0 the claim holds, 1 it does not, 2 bad input.""")
     @click.option("--all-claims", is_flag=True, help="Check every claim for PROJECT.")
     @click.option("--file", "file", type=click.Path(path_type=Path), default=None,
                   help="Your own release description (Turtle or JSON-LD), checked with the bundled licences.")
+    @click.option("--engine", type=click.Choice(("oxigraph", "pyshacl")), default="oxigraph", show_default=True,
+                  help="oxigraph runs the SHACL-SPARQL shapes on the store (fast); pyshacl is the reference validator.")
     @graph_options(remote=False)
     @format_option(("text", "json", "turtle"), "text")
     @guarded
-    def validate(project, claim_id, all_projects, all_claims, file, data, store, fmt) -> None:
+    def validate(project, claim_id, all_projects, all_claims, file, engine, data, store, fmt) -> None:
         """Check whether PROJECT (id, label or IRI) meets a claim, with reasons a person can act on."""
         from .dataset import Dataset
         from .projects import resolve_project
@@ -132,7 +134,7 @@ Exit codes: 0 the claim holds, 1 it does not, 2 bad input.""")
         else:
             dataset = Dataset.load(data, store)
             iris = None if all_projects else [resolve_project(LocalBackend(dataset), project).iri]
-        verdicts = compute(dataset, iris, claim_ids, progress=all_projects and stderr_is_terminal())
+        verdicts = compute(dataset, iris, claim_ids, progress=all_projects and stderr_is_terminal(), engine=engine)
         many = all_projects or all_claims
         if fmt == "json":
             emit(to_json(verdicts if many else verdicts[0]))
@@ -148,11 +150,13 @@ Examples:
   openness report --format markdown > report.md
   openness report --format html > report.html""")
     @click.option("--include-imported", is_flag=True,
-                  help="Also check the imported catalogue records (EOSAI, MOF: hundreds, several minutes).")
+                  help="Also check the imported catalogue records (EOSAI, MOF: several hundred, about a minute).")
+    @click.option("--engine", type=click.Choice(("oxigraph", "pyshacl")), default="oxigraph", show_default=True,
+                  help="oxigraph runs the SHACL-SPARQL shapes on the store (fast); pyshacl is the reference validator.")
     @graph_options(remote=False)
     @format_option(("table", "markdown", "html", "json"), "table")
     @guarded
-    def report(include_imported, data, store, fmt) -> None:
+    def report(include_imported, engine, data, store, fmt) -> None:
         """Every project against the key claims, with open-washing flagged."""
         from .dataset import Dataset
         from .projects import list_projects
@@ -163,6 +167,6 @@ Examples:
         dataset = Dataset.load(data, store)
         # Imported records carry their source's record id (dct:identifier); curated projects do not.
         iris = [p.iri for p in list_projects(LocalBackend(dataset)) if include_imported or p.identifier is None]
-        verdicts = compute(dataset, iris, KEY_CLAIMS, progress=stderr_is_terminal())
+        verdicts = compute(dataset, iris, KEY_CLAIMS, progress=stderr_is_terminal(), engine=engine)
         emit(render(dataset, verdicts, fmt))
         note(f"{len({v['project'] for v in verdicts})} projects, {len(KEY_CLAIMS)} claims")

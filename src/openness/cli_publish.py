@@ -16,22 +16,27 @@ DATA_OPTION = click.option("--data", "data", multiple=True, type=click.Path(path
 @click.command(epilog="""\b
 Examples:
   openness publish site
-  openness publish site --base-iri https://example.org/openness/id/ --data my-release.ttl""")
+  openness publish site --base-iri https://example.org/openness/id/ --data my-release.ttl
+  openness publish site --no-catalogues      # curated projects only (no EOSAI/MOF snapshots)""")
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--base-iri", default=DEFAULT_BASE, show_default=True, metavar="IRI",
               help="Instance base of the published IRIs (the data's https://w3id.org/openness/id/ is moved to it).")
 @DATA_OPTION
 @click.option("--no-verdicts", is_flag=True, help="Skip computing claim verdicts (faster).")
+@click.option("--no-catalogues", is_flag=True,
+              help="Leave out the bundled catalogue snapshots (EOSAI, MOF): the curated graph only, much faster.")
 @guarded
-def publish(out, base_iri, data, no_verdicts) -> None:
+def publish(out, base_iri, data, no_verdicts, no_catalogues) -> None:
     """Write the graph as a static linked-data site into OUT (replaced only when the build succeeds)."""
     from rich.progress import Progress
 
+    from .dataset import Dataset
     from .publish import publish as build
 
+    dataset = Dataset.load(data, include_generated=not no_catalogues)
     with Progress(transient=True, console=_stderr_console()) as bar:
         task = bar.add_task("publishing", total=None)
-        report = build(out, data, base_iri, with_verdicts=not no_verdicts,
+        report = build(out, data, base_iri, dataset=dataset, with_verdicts=not no_verdicts,
                        progress=lambda done, total: bar.update(task, completed=done, total=total))
     for line in report.notes:
         note(f"openness: note: {line}")

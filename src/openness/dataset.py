@@ -171,7 +171,8 @@ class Dataset:
             key=lambda g: g.value,
         )
 
-    def query(self, text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None):
+    def query(self, text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+              prefixes: Mapping[str, str] | None = None):
         """Run SPARQL over the union of the data graphs, with `bindings` substituted as RDF terms."""
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         graphs = self.graphs()
@@ -181,14 +182,16 @@ class Dataset:
                 default_graph=graphs or None,
                 named_graphs=graphs or None,
                 substitutions=substitutions or None,
+                prefixes=dict(prefixes) if prefixes else None,
             )
         except SyntaxError as exc:
             raise OpennessError(f"SPARQL syntax error: {exc}") from None
 
-    def select(self, text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None
+    def select(self, text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+               prefixes: Mapping[str, str] | None = None
                ) -> tuple[list[str], list[list[ox.NamedNode | ox.Literal | ox.BlankNode | None]]]:
         """A SELECT's variable names and rows of terms (None where unbound)."""
-        result = self.query(text, bindings)
+        result = self.query(text, bindings, prefixes)
         names = [v.value for v in result.variables]
         rows = [[solution[name] for name in names] for solution in result]
         return names, rows

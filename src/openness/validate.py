@@ -6,8 +6,9 @@ claims recorded about it) plus the ontology, which is small and quick; pySHACL o
 backed by an Oxigraph store did not finish in 10 minutes on 1,000 projects, so the closure crosses
 over as N-Triples into a plain rdflib Graph (Dataset.to_rdflib).
 
-Timings (bundled data, 2 cores): one project and one claim 0.7-1.3 s; for --all over 58 projects, a
-closure per project 240 s and one pass over the union of closures 249 s; see verdicts.py.
+Timings (bundled data, 2 cores): pySHACL takes 0.7-1.3 s for one project and one claim, 240 s for
+58 projects and all claims; the default engine (shacl_sparql.py on Oxigraph) takes 10-12 s for the
+same; see verdicts.py.
 """
 
 from __future__ import annotations
@@ -221,6 +222,18 @@ def _term(value) -> str | None:
     return str(value)
 
 
+def make_result(severity: str, focus: str, path: str | None, value: str | None, message: str, shape: str,
+                constraint: str | None) -> Result:
+    """A Result with the constraint's rule id, and its source appended to the message (both engines)."""
+    rule, suffix = _constraint_info(constraint) if constraint is not None else (None, None)
+    if rule is None and suffix is None:
+        rule, suffix = _constraint_info(shape)
+    message = message.strip()
+    if suffix and suffix not in message:
+        message = f"{message} {suffix}"
+    return Result(severity, focus, path, value, message, shape, rule, constraint)
+
+
 def run_shacl(graph, shape_iris: Sequence[str] | None = None) -> list[Result]:
     """Validate `graph` against the bundled shapes (or only `shape_iris`) and return typed results."""
     import pyshacl
@@ -237,17 +250,10 @@ def run_shacl(graph, shape_iris: Sequence[str] | None = None) -> list[Result]:
         def one(predicate, node=node):
             return report.value(node, predicate)
 
-        severity = str(one(sh.resultSeverity)).removeprefix(SH)
-        shape = str(one(sh.sourceShape))
         constraint = one(sh.sourceConstraint)
-        rule, suffix = _constraint_info(str(constraint)) if constraint is not None else (None, None)
-        if rule is None and suffix is None:
-            rule, suffix = _constraint_info(shape)
-        message = str(one(sh.resultMessage) or "").strip()
-        if suffix and suffix not in message:
-            message = f"{message} {suffix}"
         path = one(sh.resultPath)
-        out.append(Result(severity, str(one(sh.focusNode)), _term(path) if isinstance(path, rdflib.URIRef) else None,
-                          _term(one(sh.value)), message, shape, rule,
-                          None if constraint is None else str(constraint)))
+        out.append(make_result(str(one(sh.resultSeverity)).removeprefix(SH), str(one(sh.focusNode)),
+                               _term(path) if isinstance(path, rdflib.URIRef) else None, _term(one(sh.value)),
+                               str(one(sh.resultMessage) or ""), str(one(sh.sourceShape)),
+                               None if constraint is None else str(constraint)))
     return sorted(out, key=Result.sort_key)
