@@ -163,3 +163,8 @@ def test_console_script_runs_without_traceback(tmp_path):
     bad.write_text("<a> <b> .\n")
     proc = subprocess.run([str(exe), "projects", "--data", str(bad)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and str(bad) in proc.stderr
+
+
+def test_readme_carries_the_release_example_verbatim():
+    example = (ROOT / "examples" / "my-release.ttl").read_text().rstrip("\n")
+    assert example in (ROOT / "README.md").read_text(), "README's copy of examples/my-release.ttl has drifted"
