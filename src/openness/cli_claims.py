@@ -72,7 +72,7 @@ def _file_project(dataset, path: Path):
     iris = sorted({str(r[1].value) for r in rows})
     if not iris:
         raise OpennessError(f"{path}: describes no project (expected a node typed oo:AIModel, oo:Project or another "
-                            "project class; see the README, "Validate your own release")")
+                            "project class; see the README's section Validate your own release)")
     if len(iris) > 1:
         raise OpennessError(f"{path}: describes several projects ({', '.join(iris)}); give one per file")
     refs = {p.iri: p for p in list_projects(LocalBackend(dataset))}
