@@ -131,7 +131,7 @@ def query_run(name, params, data, store, endpoint, graph_prefix, fmt) -> None:
     bindings = bind(saved, given,
                     resolve_project=lambda v: resolve_project(backend, v).iri,
                     resolve_licence=lambda v: resolve_licence(backend, v))
-    emit(render_result(backend.run(saved.text, bindings), fmt))
+    emit(render_result(backend.run(saved.text, bindings), fmt, hide=tuple(p.name for p in saved.params)))
 
 
 @cli.command(epilog="""\b
@@ -152,21 +152,15 @@ def sparql(query_or_file, data, store, endpoint, graph_prefix, fmt) -> None:
     emit(render_result(open_backend(data, store, endpoint, graph_prefix).run(text), fmt))
 
 
-def _register_optional_commands() -> None:
-    """Commands of the other jobs (reason, claims, importers, publishing), each in its own module."""
-    import importlib
+def _register_commands() -> None:
+    """The commands of the other jobs, each defined in its own thin module."""
+    from . import cli_claims, cli_import, cli_publish, cli_reason
 
-    for module_name in ("cli_reason", "cli_claims", "cli_import", "cli_publish"):
-        try:
-            module = importlib.import_module(f".{module_name}", __package__)
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{__package__}.{module_name}":
-                continue
-            raise
+    for module in (cli_reason, cli_claims, cli_import, cli_publish):
         module.register(cli)
 
 
-_register_optional_commands()
+_register_commands()
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from collections.abc import Mapping, Sequence
 
 from rich.console import Console
@@ -38,7 +39,9 @@ def table(columns: Sequence[str], rows: Sequence[Sequence[object]], title: str |
         t.add_column(column, overflow="fold")
     for row in rows:
         t.add_row(*(_cell(v) for v in row))
-    console = Console(file=io.StringIO(), width=max(100, min(200, Console().width)), record=True)
+    # The terminal's width; piped or captured output (no terminal) gets 160 columns.
+    width = shutil.get_terminal_size((160, 24)).columns
+    console = Console(file=io.StringIO(), width=max(100, min(220, width)), record=True)
     console.print(t)
     return console.export_text()
 
@@ -56,8 +59,10 @@ def csv_text(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return buffer.getvalue()
 
 
-def render_result(result: QueryResult, fmt: str) -> str:
-    """A query result in one of the formats table, csv, json (CONSTRUCT results: turtle/ntriples)."""
+def render_result(result: QueryResult, fmt: str, hide: tuple[str, ...] = ()) -> str:
+    """A query result in one of the formats table, csv, json (CONSTRUCT results: turtle/ntriples).
+
+    `hide` names columns left out of the table (a saved query's parameters: the reader gave them)."""
     import pyoxigraph as ox
 
     if result.form == "ASK":
@@ -71,4 +76,6 @@ def render_result(result: QueryResult, fmt: str) -> str:
     values = [[d[c] for c in result.variables] for d in dicts]
     if fmt == "csv":
         return csv_text(result.variables, values)
-    return table(result.variables, values) + f"{len(values)} row{'s' if len(values) != 1 else ''}\n"
+    shown = [c for c in result.variables if c not in hide]
+    rows = [[d[c] for c in shown] for d in dicts]
+    return table(shown, rows) + f"{len(rows)} row{'s' if len(rows) != 1 else ''}\n"
