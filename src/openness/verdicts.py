@@ -206,7 +206,8 @@ def compute(dataset, project_iris: Sequence[str] | None = None, claim_ids: Seque
     if engine not in ENGINES:
         raise OpennessError(f"unknown validation engine {engine!r}: expected one of {', '.join(ENGINES)}")
     if engine == "oxigraph" and shacl_sparql.supports(sorted({s for c in wanted for s in claim_shapes(c)})):
-        return _compute_native(dataset, selected, wanted, progress, on_verdict)
+        run = NativeRun(dataset, wanted)
+        return _per_project(selected, lambda iri, label: run.project(iri, label, wanted), progress, on_verdict)
     if mode == "one-pass":
         if progress:
             from rich.console import Console
@@ -219,26 +220,17 @@ def compute(dataset, project_iris: Sequence[str] | None = None, claim_ids: Seque
             if on_verdict:
                 on_verdict(v)
         return verdicts
+    return _per_project(selected, lambda iri, label: validate_project(dataset, iri, label, wanted), progress,
+                        on_verdict)
+
+
+def _per_project(selected, validate_one, progress, on_verdict) -> list[dict[str, object]]:
+    """Validate project by project (a progress bar on stderr), handing each verdict on as it comes."""
     out: list[dict[str, object]] = []
     with _progress(len(selected), progress and len(selected) > 1) as bar:
         task = bar.add_task("validate", total=len(selected)) if bar is not None else None
         for iri, label in selected:
-            for v in validate_project(dataset, iri, label, wanted):
-                out.append(v)
-                if on_verdict:
-                    on_verdict(v)
-            if bar is not None:
-                bar.advance(task)
-    return out
-
-
-def _compute_native(dataset, selected, wanted, progress, on_verdict) -> list[dict[str, object]]:
-    out: list[dict[str, object]] = []
-    run = NativeRun(dataset, wanted)
-    with _progress(len(selected), progress and len(selected) > 1) as bar:
-        task = bar.add_task("validate", total=len(selected)) if bar is not None else None
-        for iri, label in selected:
-            for v in run.project(iri, label, wanted):
+            for v in validate_one(iri, label):
                 out.append(v)
                 if on_verdict:
                     on_verdict(v)
