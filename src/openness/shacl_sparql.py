@@ -114,11 +114,14 @@ def supports(shape_iris: Iterable[str]) -> bool:
     return True
 
 
+# Target declarations as queries; ?t is bound (substituted) to the shape's class or property.
 _TARGET_QUERIES = {
-    "targetClass": "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-                   "SELECT DISTINCT ?focus ?t WHERE { ?focus a/rdfs:subClassOf* ?t }",
-    "targetObjectsOf": "SELECT DISTINCT ?focus ?t WHERE { ?s ?t ?focus }",
-    "targetSubjectsOf": "SELECT DISTINCT ?focus ?t WHERE { ?focus ?t ?o }",
+    "targetClass":
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT DISTINCT ?focus ?t WHERE { ?focus a/rdfs:subClassOf* ?t }",
+    "targetObjectsOf":
+        "SELECT DISTINCT ?focus ?t WHERE { ?s ?t ?focus }",
+    "targetSubjectsOf":
+        "SELECT DISTINCT ?focus ?t WHERE { ?focus ?t ?o }",
 }
 
 
