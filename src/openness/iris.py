@@ -13,8 +13,11 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def slugify(text: str) -> str:
-    """Turn any name or record id into a slug: lower-case `[a-z0-9-]`, no leading/trailing `-`."""
-    return _NOT_SLUG.sub("-", text.lower()).strip("-")
+    """Turn any name or record id into a slug: lower-case `[a-z0-9-]`, no leading/trailing `-`.
+
+    "+" becomes "plus", so "Command-R+" and "Command-R", or "GPL-2.0+" and "GPL-2.0", keep distinct
+    slugs (a slug is unique within its kind)."""
+    return _NOT_SLUG.sub("-", text.lower().replace("+", "-plus")).strip("-")
 
 
 def instance_iri(kind: str, slug: str, base: str = DEFAULT_BASE) -> str:
