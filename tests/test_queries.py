@@ -132,3 +132,12 @@ def test_local_query_over_user_data(tmp_path):
     dataset = Dataset.load([extra])
     rows = rows_as_dicts(run_local(dataset, saved_queries()["projects"].text))
     assert {"project": "https://example.org/p", "label": "My model", "kind": "AI model", "identifier": None} in rows
+
+
+def test_source_disagreements_name_both_sources(backend):
+    rows = rows_as_dicts(backend.run(saved_queries()["source-disagreements"].text))
+    assert rows and all(r["value_a"] != r["value_b"] and r["source_a"] != r["source_b"] for r in rows)
+    # The index judges Amber's data card partial where the curated data (its model card) finds it public.
+    assert any(r["project"].endswith("/project/amber") and r["kind"] == "Data card" and r["aspect"] == "availability"
+               and r["source_a"].startswith("European Open Source AI Index") and r["source_b"] == "curated data"
+               for r in rows)
