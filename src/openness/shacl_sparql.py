@@ -45,19 +45,6 @@ class NodeShape:
     severity: str
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One validation result, as pySHACL's report would give it."""
-
-    severity: str
-    focus: str
-    path: str | None
-    value: str | None
-    message: str
-    shape: str
-    constraint: str
-
-
 def _prefixes(graph, node) -> tuple[tuple[str, str], ...]:
     """The sh:declare'd prefixes of the ontologies a constraint's sh:prefixes names."""
     import rdflib
@@ -143,11 +130,14 @@ def _fill(message: str, names: Sequence[str], row: Sequence[object]) -> str:
 
 
 def run(dataset, shape_iris: Sequence[str], only: set[str] | None = None,
-        targets: dict[str, set[str]] | None = None) -> list[Finding]:
+        targets: dict[str, set[str]] | None = None) -> list:
     """Validate the dataset against the shapes, restricted to the focus nodes in `only` if given.
 
-    `targets` caches each shape's focus nodes across calls (validating project by project)."""
-    out: list[Finding] = []
+    `targets` caches each shape's focus nodes across calls (validating project by project).
+    Returns validate.Result objects, as the pySHACL path does."""
+    from .validate import make_result
+
+    out = []
     for iri in shape_iris:
         shape = _compiled(iri)
         if targets is None or iri not in targets:
@@ -169,6 +159,6 @@ def run(dataset, shape_iris: Sequence[str], only: set[str] | None = None,
                     message = _fill(constraint.messages[0], names, row) if constraint.messages else (
                         f"Constraint {constraint.node} is not met")
                     # SHACL 5.3.2: sh:value is ?value when bound, otherwise the focus node.
-                    out.append(Finding(shape.severity, node, path.value if isinstance(path, ox.NamedNode) else None,
-                                       node if value is None else value.value, message, shape.iri, constraint.node))
+                    out.append(make_result(shape.severity, node, path.value if isinstance(path, ox.NamedNode) else None,
+                                           node if value is None else value.value, message, shape.iri, constraint.node))
     return out

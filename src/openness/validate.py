@@ -55,26 +55,25 @@ class Claim:
         return {"id": self.id, "title": self.title, "source": self.source, "shape": self.shape}
 
 
-@functools.lru_cache(maxsize=1)
-def shapes_graph():
-    """Every shapes/*.ttl file in one rdflib graph, parsed once per process."""
+def _parse_turtle(paths) -> "rdflib.Graph":
     import rdflib
 
     graph = rdflib.Graph()
-    for path in sorted(resources.shapes_dir().glob("*.ttl")):
+    for path in sorted(paths):
         graph.parse(path, format="turtle")
     return graph
+
+
+@functools.lru_cache(maxsize=1)
+def shapes_graph():
+    """Every shapes/*.ttl file in one rdflib graph, parsed once per process."""
+    return _parse_turtle(resources.shapes_dir().glob("*.ttl"))
 
 
 @functools.lru_cache(maxsize=1)
 def ontology_graph():
     """The ontology in one rdflib graph (labels, freedoms' actions, file formats), parsed once per process."""
-    import rdflib
-
-    graph = rdflib.Graph()
-    for path in sorted(resources.ontology_dir().rglob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph
+    return _parse_turtle(resources.ontology_dir().rglob("*.ttl"))
 
 
 def _text(graph, subject, predicate) -> str | None:

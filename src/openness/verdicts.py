@@ -32,7 +32,7 @@ import pyoxigraph as ox
 from .errors import OpennessError
 from . import shacl_sparql
 from .validate import (OO, OPEN_WASHING_SHAPE, Claim, Result, claim_shapes, claims, closure_triples, data_graph,
-                       make_result, resolve_claim, run_shacl)
+                       resolve_claim, run_shacl)
 
 ENGINES = ("oxigraph", "pyshacl")
 FOCUS_QUERY = """
@@ -69,9 +69,7 @@ class NativeRun:
         if not any(claim_type is None for _, _, claim_type in rows):
             return [_no_focus(project_iri, label, c) for c in wanted]
         claim_type_of = {focus.value: t.value for _, focus, t in rows if t is not None}
-        findings = shacl_sparql.run(closure, self.shapes)
-        results = [make_result(f.severity, f.focus, f.path, f.value, f.message, f.shape, f.constraint) for f in findings]
-        grouped = _split(results, wanted, claim_type_of)
+        grouped = _split(shacl_sparql.run(closure, self.shapes), wanted, claim_type_of)
         return [verdict(project_iri, label, c, grouped[c.id]) for c in wanted]
 
 
