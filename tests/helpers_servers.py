@@ -92,14 +92,8 @@ def openness_server(data=(), **options):
 
     server = make_server("127.0.0.1", 0, data, quiet=True, **options)
     server.app.pool.wait_ready()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
+    with _in_thread(server) as base:
+        yield base
 
 
 class _QuietFiles(SimpleHTTPRequestHandler):
@@ -111,7 +105,13 @@ class _QuietFiles(SimpleHTTPRequestHandler):
 def static_server(folder: Path):
     """A plain HTTP server over a folder (the published site), on a free port; yields its base URL."""
     handler = partial(_QuietFiles, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    with _in_thread(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as base:
+        yield base
+
+
+@contextmanager
+def _in_thread(server):
+    """Serve an HTTPServer on a daemon thread; yield its base URL; shut it down and join afterwards."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

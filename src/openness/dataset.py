@@ -157,7 +157,8 @@ class Dataset:
         known = [q.object.value for q in store.quads_for_pattern(graph, _HASH, None, META_GRAPH)]
         if known == [digest]:
             return
-        store.remove_graph(graph) if store.contains_named_graph(graph) else None
+        if store.contains_named_graph(graph):
+            store.remove_graph(graph)
         for path in source.files:
             _load_file(store, path, graph)
         for quad in list(store.quads_for_pattern(graph, _HASH, None, META_GRAPH)):

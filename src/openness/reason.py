@@ -9,6 +9,7 @@ catalogue of 1,000 projects (about 9,700 individuals) while the bundled curated 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -161,7 +162,8 @@ def reason_hermit(graph) -> ReasonResult:
         except Exception as exc:  # owlready2 raises bare exceptions on input it cannot read
             raise OpennessError(f"owlready2 could not read the graph: {exc}") from None
         try:
-            with open(os.devnull, "w") as quiet, _redirect_stdout(quiet):
+            # owlready2 prints the Java command line on stdout; keep stdout for results.
+            with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
                 owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError:
             return ReasonResult("hermit (owlready2)", False, individuals, [],
@@ -178,22 +180,6 @@ def reason_hermit(graph) -> ReasonResult:
                 if iri and iri.startswith(OO):
                     after.add((subject, iri))
     return ReasonResult("hermit (owlready2)", True, individuals, _describe(after - before, labels))
-
-
-class _redirect_stdout:
-    """owlready2 prints the Java command line on stdout; keep stdout for results."""
-
-    def __init__(self, target) -> None:
-        self.target = target
-
-    def __enter__(self):
-        import contextlib
-
-        self._cm = contextlib.redirect_stdout(self.target)
-        return self._cm.__enter__()
-
-    def __exit__(self, *exc):
-        return self._cm.__exit__(*exc)
 
 
 def reason(extra: tuple[Path, ...] = (), reasoner: str = "auto") -> ReasonResult:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from ..errors import OpennessError
 from ..iris import slugify
-from .common import (IRI, Graph, Provenance, Report, curated_names, date_literal, inst, name_key, progress, q,
+from .common import (IRI, Graph, Provenance, Report, date_literal, inst, name_key, progress, q,
                      read_yaml, url_iri)
-from .spdx import Normaliser
+from .records import CatalogueImporter
 
 DOI = "10.5281/zenodo.15386042"
 REPOSITORY = "https://github.com/Language-Technology-Assessment/main-database"
@@ -86,19 +86,12 @@ def eosai_provenance(commit: str | None, retrieved: str) -> Provenance:
                       attribution=ATTRIBUTION, retrieved=retrieved, commit=commit, page=IRI("https://osai-index.eu/"))
 
 
-class EosaiImporter:
+class EosaiImporter(CatalogueImporter):
     """Turns index records into projects, releases, components and the index's assessments."""
 
     def __init__(self, root: Path, prov: Provenance, report: Report, *, with_notes: bool = False) -> None:
-        self.root = root
-        self.prov = prov
-        self.report = report
-        self.with_notes = with_notes
+        super().__init__(root, prov, report, with_notes=with_notes)
         self.parameters = read_parameters(root)
-        self.normaliser = Normaliser()
-        self.curated = curated_names()
-        self.mapping: dict[str, str] = {}
-        self.unmapped: dict[str, int] = {}
 
     def describe_dimensions(self, g: Graph) -> None:
         """Each dimension's category, as the index groups them (the score query reads it)."""
@@ -237,17 +230,14 @@ class EosaiImporter:
         if not text or text.lower() in ("none", "unknown"):
             return
         g.add(comp, q("oo:declaredLicence"), text)
-        found = self.normaliser.normalise(text)
+        found = self.normalise(text)
         if found is None:
-            self.unmapped[text] = self.unmapped.get(text, 0) + 1
             return
         for iri in found.iris:
             g.add(comp, q("dct:license"), iri)
             g.add(comp, q("oo:normalisedLicence"), iri)
         if found.expression:
             g.add(comp, q("oo:licenceExpression"), found.expression)
-        if found.ids != (text,):
-            self.mapping[text] = " + ".join(found.ids) + f" ({found.how})"
 
 
 def eosai_header(command: str, prov: Provenance) -> list[str]:

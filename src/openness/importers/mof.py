@@ -16,8 +16,8 @@ from pathlib import Path
 
 from ..errors import OpennessError
 from ..iris import licence_iri, slugify
-from .common import IRI, Graph, Provenance, Report, curated_names, inst, name_key, progress, q, read_yaml, url_iri
-from .spdx import Normaliser
+from .common import IRI, Graph, Provenance, Report, inst, name_key, progress, q, read_yaml, url_iri
+from .records import CatalogueImporter
 
 REPOSITORY = "https://github.com/lfai/model_openness_tool"
 ATTRIBUTION = ("Model Openness Tool data, Copyright (c) The Linux Foundation (LF AI & Data), MIT licence; "
@@ -125,20 +125,13 @@ def record_files(path: Path) -> tuple[Path, list[Path]]:
     return root, files
 
 
-class MofImporter:
+class MofImporter(CatalogueImporter):
     """Turns MOF records into projects, releases and components; one instance per import."""
 
     def __init__(self, root: Path, prov: Provenance, report: Report, *, with_notes: bool = False) -> None:
-        self.root = root
-        self.prov = prov
-        self.report = report
-        self.with_notes = with_notes
+        super().__init__(root, prov, report, with_notes=with_notes)
         self.tool = load_tool_licences(root)
-        self.normaliser = Normaliser()
-        self.curated = curated_names()
         self.validator = _schema_validator(root)
-        self.mapping: dict[str, str] = {}
-        self.unmapped: dict[str, int] = {}
         self.settings = self._content_types()
 
     def _content_types(self) -> dict[str, str]:
@@ -258,16 +251,13 @@ class MofImporter:
             return
         if stripped in self.tool.entries or stripped in OPEN_DATA or stripped in OPEN_EXTRA:
             g.add(node, q("dct:license"), IRI(licence_iri(stripped)))   # the tool's literal, exact match
-        found = self.normaliser.normalise(stripped)
+        found = self.normalise(stripped)
         if found is None:
-            self.unmapped[stripped] = self.unmapped.get(stripped, 0) + 1
             return
         for iri in found.iris:
             g.add(node, q("oo:normalisedLicence"), iri)
         if found.expression:
             g.add(node, q("oo:licenceExpression"), found.expression)
-        if found.ids != (stripped,):
-            self.mapping[stripped] = " + ".join(found.ids) + f" ({found.how})"
 
 
 def mof_provenance(root: Path, commit: str | None, retrieved: str) -> Provenance:
