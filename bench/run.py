@@ -40,14 +40,14 @@ print(json.dumps({{"seconds": elapsed, "max_rss_mb": resource.getrusage(resource
 CASES = {
     "parse": {
         "baseline": "import rdflib\ng = rdflib.Graph()\ng.parse(sys.argv[1], format='turtle')\nassert len(g)",
-        "candidate": "from openness.dataset import Dataset\nd = Dataset.load([sys.argv[1]], bundled=False)\n"
+        "candidate": "from openness.graph.dataset import Dataset\nd = Dataset.load([sys.argv[1]], bundled=False)\n"
                      "assert len(d.store)",
         "targets": {"seconds": 0.35, "max_rss_mb": 0.9},
     },
     "query": {
         "baseline": textwrap.dedent("""
             import rdflib
-            from openness.query import saved_queries
+            from openness.graph.query import saved_queries
             from openness.resources import ontology_dir
             g = rdflib.Graph()
             for p in sorted(ontology_dir().glob('*.ttl')): g.parse(p)
@@ -60,8 +60,8 @@ CASES = {
             """),
         "candidate": textwrap.dedent("""
             import pyoxigraph as ox
-            from openness.dataset import Dataset
-            from openness.query import saved_queries, run_local
+            from openness.graph.dataset import Dataset
+            from openness.graph.query import saved_queries, run_local
             d = Dataset.load([sys.argv[1]], include_generated=False)
             start = time.perf_counter()
             q = saved_queries()['compare-projects'].text
@@ -73,9 +73,9 @@ CASES = {
         "small": True,
     },
     "store": {
-        "setup": "from openness.dataset import Dataset\nDataset.load([sys.argv[1]], sys.argv[2], bundled=False)",
-        "baseline": "from openness.dataset import Dataset\nd = Dataset.load([sys.argv[1]], bundled=False)",
-        "candidate": "from openness.dataset import Dataset\nd = Dataset.load([sys.argv[1]], sys.argv[2], bundled=False)",
+        "setup": "from openness.graph.dataset import Dataset\nDataset.load([sys.argv[1]], sys.argv[2], bundled=False)",
+        "baseline": "from openness.graph.dataset import Dataset\nd = Dataset.load([sys.argv[1]], bundled=False)",
+        "candidate": "from openness.graph.dataset import Dataset\nd = Dataset.load([sys.argv[1]], sys.argv[2], bundled=False)",
         "targets": {"seconds": 0.5},
     },
 }
@@ -94,8 +94,8 @@ def probe(body: str, *args: str, timeout: float = 900) -> dict[str, float]:
 def validation_case(catalogue: Path, projects: int) -> dict[str, object] | None:
     """validate --all for one claim: the default engine (SHACL-SPARQL on Oxigraph) versus pySHACL."""
     body = textwrap.dedent("""
-        from openness.dataset import Dataset
-        from openness.verdicts import compute
+        from openness.graph.dataset import Dataset
+        from openness.claims.verdicts import compute
         d = Dataset.load([sys.argv[1]], include_generated=False)
         iris = [f"https://w3id.org/openness/id/project/synthetic-{i:05d}" for i in range(int(sys.argv[4]))]
         start = time.perf_counter()

@@ -13,14 +13,14 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="session")
 def bundled():
     """The bundled graph, loaded once per test session."""
-    from openness.dataset import Dataset
+    from openness.graph.dataset import Dataset
 
     return Dataset.load()
 
 
 @pytest.fixture(scope="session")
 def backend(bundled):
-    from openness.query import LocalBackend
+    from openness.graph.query import LocalBackend
 
     return LocalBackend(bundled)
 

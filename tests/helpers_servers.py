@@ -88,7 +88,7 @@ def oxigraph_server(location: Path):
 @contextmanager
 def openness_server(data=(), **options):
     """`openness serve` in a thread on a free port; yields its base URL."""
-    from openness.serve import make_server
+    from openness.linked_data.serve import make_server
 
     server = make_server("127.0.0.1", 0, data, quiet=True, **options)
     server.app.pool.wait_ready()

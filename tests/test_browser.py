@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from helpers_servers import static_server, write_hostile
-from openness.publish import publish
+from openness.linked_data.publish import publish
 
 pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
@@ -32,7 +32,7 @@ def browser():
 def site_url(tmp_path_factory):
     folder = tmp_path_factory.mktemp("browser")
     out = folder / "site"
-    from openness.dataset import Dataset
+    from openness.graph.dataset import Dataset
 
     # The curated graph: the catalogue snapshots only add pages of the same kinds.
     publish(out, dataset=Dataset.load([write_hostile(folder)], include_generated=False), with_verdicts=False)

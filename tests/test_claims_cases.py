@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from openness.dataset import Dataset
-from openness.validate import claims
-from openness.verdicts import compute
+from openness.graph.dataset import Dataset
+from openness.claims.catalogue import claims
+from openness.claims.verdicts import compute
 
 CASES = Path(__file__).parent / "cases"
 FOUND = sorted(p for p in CASES.glob("*/*") if (p / "data.ttl").is_file())

@@ -7,8 +7,8 @@ import json
 from click.testing import CliRunner
 
 from openness.cli import cli
-from openness.dataset import Dataset
-from openness.export_spdx import SPDX_CONTEXT, build
+from openness.graph.dataset import Dataset
+from openness.linked_data.export_spdx import SPDX_CONTEXT, build
 
 
 def export(tmp_path, project, name="out.spdx.json"):

@@ -14,7 +14,7 @@ ARGS = ("--retrieved", "2026-06-12", "--commit", "5a388e871b88735e7ab7e6fb230b76
 
 
 def _dataset(*files: Path):
-    from openness.dataset import Dataset
+    from openness.graph.dataset import Dataset
 
     return Dataset.load([ROOT / "ontology" / "openness.ttl", *files], bundled=False)
 
@@ -36,7 +36,7 @@ def test_counts_and_header(imported):
 
 
 def test_score_matches_hand_computation(imported):
-    from openness.query import get_query
+    from openness.graph.query import get_query
 
     out, _ = imported
     names, rows = _dataset(out).select(get_query("eosai-openness-score").text)

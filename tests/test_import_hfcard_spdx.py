@@ -10,7 +10,7 @@ OO = "https://w3id.org/openness/ontology#"
 
 
 def _select(out: Path, text: str):
-    from openness.dataset import Dataset
+    from openness.graph.dataset import Dataset
 
     return Dataset.load([ROOT / "ontology" / "openness.ttl", out], bundled=False).select(text)
 

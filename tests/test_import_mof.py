@@ -19,7 +19,7 @@ def imported(tmp_path, run_cli):
     code, _, err = run_cli("import", "mof", str(FIXTURES), "--out", str(out), *ARGS)
     assert code == 0, err
     assert run_cli("import", "mof-licences", str(FIXTURES), "--out", str(lic), *ARGS)[0] == 0
-    from openness.dataset import Dataset
+    from openness.graph.dataset import Dataset
 
     return Dataset.load([ROOT / "ontology" / "openness.ttl", out, lic], bundled=False), out, err
 
@@ -55,7 +55,7 @@ def test_placeholders(imported):
 
 
 def test_normalisation_differences_query(imported):
-    from openness.query import get_query
+    from openness.graph.query import get_query
 
     ds, _, _ = imported
     names, rows = ds.select(get_query("mof-normalisation-differences").text)

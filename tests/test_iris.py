@@ -1,6 +1,6 @@
 """Slugs are unique within their kind: distinct record ids and licence ids keep distinct IRIs."""
 
-from openness.iris import licence_iri, slugify
+from openness.graph.iris import licence_iri, slugify
 
 
 def test_plus_keeps_names_apart():

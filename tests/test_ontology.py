@@ -94,7 +94,7 @@ def test_no_owl_imports_that_would_fetch(onto):
 
 @pytest.mark.parametrize("reasoner", ["owl-rl", "hermit"])
 def test_ontology_and_curated_data_are_consistent(reasoner):
-    from openness.reason import reason
+    from openness.graph.reason import reason
 
     if reasoner == "hermit" and not shutil.which("java"):
         pytest.skip("Java is not installed: HermiT cannot run")

@@ -14,14 +14,14 @@ from click.testing import CliRunner
 from helpers_servers import HOSTILE_STRINGS, write_hostile
 from openness.cli import cli
 from openness.errors import OpennessError
-from openness.publish import MARKER, publish
+from openness.linked_data.publish import MARKER, publish
 
 OLMO = "https://w3id.org/openness/id/project/olmo"
 
 
 def curated():
     """The bundled graph without the catalogue snapshots (8,000 more resources of the same kinds)."""
-    from openness.dataset import Dataset
+    from openness.graph.dataset import Dataset
 
     return Dataset.load(include_generated=False)
 
@@ -119,7 +119,7 @@ def test_a_failed_run_leaves_the_previous_site(site, tmp_path, monkeypatch):
     out = tmp_path / "site"
     publish(out, dataset=curated(), with_verdicts=False)
     before = sorted(p.relative_to(out) for p in out.rglob("*"))
-    import openness.publish as module
+    import openness.linked_data.publish as module
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
@@ -150,9 +150,9 @@ def test_base_iri_moves_instance_iris(tmp_path):
 
 
 def test_verdicts_are_shown_when_the_checker_exists(tmp_path):
-    pytest.importorskip("openness.verdicts")
+    pytest.importorskip("openness.claims.verdicts")
     out = tmp_path / "site"
-    from openness.dataset import Dataset
+    from openness.graph.dataset import Dataset
 
     report = publish(out, dataset=Dataset.load(include_generated=False))
     assert report.verdicts > 0

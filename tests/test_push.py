@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from helpers_servers import OXIGRAPH, free_port, http, oxigraph_server
 from openness.cli import cli
-from openness.push import PushError, push
+from openness.linked_data.push import PushError, push
 
 pytestmark = [pytest.mark.server,
               pytest.mark.skipif(not OXIGRAPH.exists(), reason="the oxigraph server (test extras) is not installed")]

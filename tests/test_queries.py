@@ -9,8 +9,8 @@ import pytest
 
 from openness import resources
 from openness.errors import OpennessError
-from openness.output import rows_as_dicts
-from openness.query import bind, read_query, run_local, saved_queries, values_clause
+from openness.graph.query import rows_as_dicts
+from openness.graph.query import bind, read_query, run_local, saved_queries, values_clause
 
 QUERY_FILES = sorted(resources.queries_dir().glob("*.rq"))
 # Example values for parameterised queries, by parameter type.
@@ -51,7 +51,7 @@ def test_query_header_and_parameters(path):
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
 def test_every_query_runs_on_the_bundled_graph(path, backend):
-    from openness.projects import resolve_licence, resolve_project
+    from openness.graph.projects import resolve_licence, resolve_project
 
     query = read_query(path)
     values = {p.name: EXAMPLES[p.type] for p in query.params}
@@ -83,7 +83,7 @@ def test_freedoms_vs_licence_finds_linux_study(backend):
 
 def test_compare_projects_side_by_side(backend):
     query = saved_queries()["compare-projects"]
-    from openness.projects import resolve_project
+    from openness.graph.projects import resolve_project
 
     bindings = bind(query, {"a": "olmo", "b": "Llama 2"}, lambda v: resolve_project(backend, v).iri)
     rows = {(r["aspect"], r["item"]): r for r in rows_as_dicts(backend.run(query.text, bindings))}
@@ -96,7 +96,7 @@ def test_compare_projects_side_by_side(backend):
 def test_parameters_are_bound_as_terms_not_pasted(backend):
     query = saved_queries()["licence-terms"]
     with pytest.raises(OpennessError, match="unknown licence"):
-        from openness.projects import resolve_licence
+        from openness.graph.projects import resolve_licence
 
         bind(query, {"licence": '"} } DROP ALL #'}, resolve_licence=lambda v: resolve_licence(backend, v))
     # A hostile string bound as a literal stays a literal in the remote VALUES clause.
@@ -113,7 +113,7 @@ def test_bad_parameter_values_are_rejected():
 
 
 def test_typed_values_become_typed_literals():
-    from openness.query import Param, to_term
+    from openness.graph.query import Param, to_term
 
     assert to_term(Param("n", "integer", ""), "42") == ox.Literal("42", datatype=ox.NamedNode(
         "http://www.w3.org/2001/XMLSchema#integer"))
@@ -123,7 +123,7 @@ def test_typed_values_become_typed_literals():
 
 
 def test_local_query_over_user_data(tmp_path):
-    from openness.dataset import Dataset
+    from openness.graph.dataset import Dataset
 
     extra = tmp_path / "mine.ttl"
     extra.write_text('@prefix oo: <https://w3id.org/openness/ontology#> .\n'

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openness.dataset import Dataset
-from openness.report import open_washing, render
-from openness.verdicts import compute
+from openness.graph.dataset import Dataset
+from openness.claims.report import open_washing, render
+from openness.claims.verdicts import compute
 
 CASE = Path(__file__).parent / "cases" / "open-weights" / "open-washing-ow5" / "data.ttl"
 PROJECT = "https://example.org/case/project"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import rdflib
 
-from openness import shacl_sparql
-from openness.verdicts import compute
+from openness.claims import shacl_sparql
+from openness.claims.verdicts import compute
 
 P = "https://w3id.org/openness/id/project/"
 # Diverse on purpose: fully open, open weights with strings, closed API, seed software, hardware.

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from openness.dataset import Dataset
-from openness.validate import INTEGRITY_PREFIX, data_graph, run_shacl, shapes_graph
+from openness.graph.dataset import Dataset
+from openness.claims.catalogue import INTEGRITY_PREFIX, shapes_graph
+from openness.claims.closure import data_graph
+from openness.claims.pyshacl_engine import run_shacl
 
 
 def test_bundled_data_has_no_integrity_violation() -> None:

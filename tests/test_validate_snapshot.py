@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from openness.dataset import Dataset
-from openness.verdicts import compute
+from openness.graph.dataset import Dataset
+from openness.claims.verdicts import compute
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOT = ROOT / "tests" / "snapshots" / "verdicts.json"

@@ -1,4 +1,4 @@
-"""The errors a user can cause, each carrying its exit code (DESIGN.md, "Errors")."""
+"""The errors a user can cause, each carrying its exit code (docs/design.md, "Errors")."""
 
 from __future__ import annotations
 

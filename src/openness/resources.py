@@ -1,4 +1,4 @@
-"""Where the bundled ontology, shapes, data and queries are: the one module that knows (STYLE.md 10)."""
+"""Where the bundled ontology, shapes, data and queries are: the one module that knows (docs/conventions.md)."""
 
 from __future__ import annotations
 
@@ -37,4 +37,4 @@ def queries_dir() -> Path:
 
 def templates_dir() -> Path:
     """HTML templates of the site and server (package code, not data)."""
-    return _PACKAGE / "templates"
+    return _PACKAGE / "linked_data" / "templates"

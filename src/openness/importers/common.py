@@ -1,7 +1,7 @@
 """What every importer shares: a deterministic Turtle writer, YAML reading with file:line errors,
 provenance of the source dataset, curated names to link to, and writing output atomically.
 
-Imports are deterministic (DESIGN.md, "Names and IRIs"): every node has a stable IRI (no blank
+Imports are deterministic (docs/design.md, "Names and IRIs"): every node has a stable IRI (no blank
 nodes), triples are written sorted, and the retrieved date comes from the source or the command
 line, never from the clock.
 """
@@ -23,7 +23,7 @@ import yaml
 
 from .. import resources
 from ..errors import OpennessError
-from ..iris import DEFAULT_BASE, ONTOLOGY, instance_iri, slugify
+from ..graph.iris import DEFAULT_BASE, ONTOLOGY, instance_iri, slugify
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

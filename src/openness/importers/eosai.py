@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from ..errors import OpennessError
-from ..iris import slugify
+from ..graph.iris import slugify
 from .common import (IRI, Graph, Provenance, Report, date_literal, inst, name_key, progress, q,
                      read_yaml, url_iri)
 from .records import CatalogueImporter
@@ -242,7 +242,7 @@ class EosaiImporter(CatalogueImporter):
 
 def eosai_header(command: str, prov: Provenance) -> list[str]:
     return [
-        "Generated file: do not edit (STYLE.md 9). European Open Source AI Index, as a snapshot of its facts.",
+        "Generated file: do not edit (docs/conventions.md). European Open Source AI Index, as a snapshot of its facts.",
         f"Made by: {command}",
         f"Source: {REPOSITORY} at commit {prov.commit or '(not given)'} ({prov.retrieved}); dataset DOI {DOI}.",
         f"Licence of the source data: CC BY 4.0. Attribution: {ATTRIBUTION}",

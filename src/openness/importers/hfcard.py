@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from ..errors import OpennessError
-from ..iris import slugify
+from ..graph.iris import slugify
 from .common import IRI, Graph, inst, q, read_yaml, url_iri, xsd_date
 from .spdx import Normaliser
 
@@ -158,7 +158,7 @@ def _licence(meta: dict, g: Graph) -> tuple[list[IRI], str | None]:
 
 def hf_header(command: str, path: Path, info: dict) -> list[str]:
     return [
-        "Generated file: do not edit (STYLE.md 9). A release described from a Hugging Face model card.",
+        "Generated file: do not edit (docs/conventions.md). A release described from a Hugging Face model card.",
         f"Made by: {command}",
         f"Source: the card's YAML front matter ({Path(path).name}); not stated by it: {', '.join(info['not_stated'])}.",
     ]

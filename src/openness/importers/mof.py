@@ -1,6 +1,6 @@
 """Model Openness Tool records (lfai/model_openness_tool) to RDF, following the tool's own rules.
 
-CLAIMS.md, "MOF licence rules": a component counts when it is listed and its licence is open; a
+docs/claims.md, "MOF licence rules": a component counts when it is listed and its licence is open; a
 component without its own licence takes the release's global licence for its content type (code,
 data, document), else the global distribution licence; none means unlicensed. The tool matches ids
 exactly, so `dct:license` is set only from an exact id in the tool's lists; the normalised name
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import OpennessError
-from ..iris import licence_iri, slugify
+from ..graph.iris import licence_iri, slugify
 from .common import IRI, Graph, Provenance, Report, inst, name_key, progress, q, read_yaml, url_iri
 from .records import CatalogueImporter
 
@@ -44,7 +44,7 @@ KINDS = {
     "Sample model outputs": "oo:SampleModelOutputs",
 }
 
-# CLAIMS.md's open data licences, exactly as the tool lists them (ODC-PDDL-1.0, not PDDL-1.0).
+# docs/claims.md's open data licences, exactly as the tool lists them (ODC-PDDL-1.0, not PDDL-1.0).
 OPEN_DATA = frozenset("""CC0-1.0 CC-BY-1.0 CC-BY-2.0 CC-BY-2.5 CC-BY-2.5-AU CC-BY-3.0 CC-BY-3.0-AT CC-BY-3.0-AU
 CC-BY-3.0-DE CC-BY-3.0-IGO CC-BY-3.0-NL CC-BY-3.0-US CC-BY-4.0 CC-BY-SA-1.0 CC-BY-SA-2.0 CC-BY-SA-2.0-UK
 CC-BY-SA-2.1-JP CC-BY-SA-2.5 CC-BY-SA-3.0 CC-BY-SA-3.0-AT CC-BY-SA-4.0 CDLA-Permissive-1.0 CDLA-Permissive-2.0
@@ -269,7 +269,7 @@ def mof_provenance(root: Path, commit: str | None, retrieved: str) -> Provenance
 
 def mof_header(command: str, prov: Provenance, what: str) -> list[str]:
     return [
-        f"Generated file: do not edit (STYLE.md 9). {what}",
+        f"Generated file: do not edit (docs/conventions.md). {what}",
         f"Made by: {command}",
         f"Source: {REPOSITORY} at commit {prov.commit or '(not given)'}, retrieved {prov.retrieved}.",
         f"Licence of the source data: MIT. Attribution: {ATTRIBUTION}",

@@ -16,7 +16,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .. import resources
-from ..iris import licence_iri, slug_of, slugify
+from ..graph.iris import licence_iri, slug_of, slugify
 from .common import IRI, Graph, Lit, q
 
 # ScanCode's categories, mapped onto oo:LicenceCategories. "Free Restricted" (RAIL-style use
@@ -33,7 +33,7 @@ SCANCODE_CATEGORIES = {
     "Free Restricted": "oo:SourceAvailable",
 }
 
-# ScanCode keys of AI model licences worth carrying without an SPDX id (CLAIMS.md, "Licences that matter").
+# ScanCode keys of AI model licences worth carrying without an SPDX id (docs/claims.md, "Licences that matter").
 AI_KEY = re.compile(r"llama|gemma|rail|falcon|deepseek|openmdw|qwen|tongyi|mistral|bigscience|bigcode|"
                     r"stable-diffusion|nvidia-open-model|openai-tou|flux|databricks|baichuan|chatglm|"
                     r"codegeex|deepfloyd|yi-license|internlm|xai|grok|exaone|hunyuan|aquila|cohere|"
@@ -270,7 +270,7 @@ def build_spdx(graph: Graph | None = None) -> tuple[Graph, dict[str, int]]:
 
 def spdx_header(command: str) -> list[str]:
     return [
-        "Generated file: do not edit (STYLE.md 9). SPDX licences and ScanCode AI licence keys.",
+        "Generated file: do not edit (docs/conventions.md). SPDX licences and ScanCode AI licence keys.",
         f"Made by: {command}",
         f"Source: the PyPI packages {package_versions()} (SPDX License List; ScanCode LicenseDB index).",
         "OSI and FSF flags are the SPDX list's (fsfLibre false means not on the FSF's list, not rejected).",

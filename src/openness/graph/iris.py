@@ -1,4 +1,4 @@
-"""IRIs and slugs of the Openness namespaces (DESIGN.md, "Names and IRIs")."""
+"""IRIs and slugs of the Openness namespaces (docs/design.md, "Names and IRIs")."""
 
 from __future__ import annotations
 

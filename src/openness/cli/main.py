@@ -1,4 +1,4 @@
-"""The `openness` command line: a thin layer over the library modules (STYLE.md 6)."""
+"""The `openness` command line: a thin layer over the library modules (docs/conventions.md)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .cli_common import emit, format_option, graph_options, guarded, open_backend
-from .errors import OpennessError
+from .. import __version__
+from .common import emit, format_option, graph_options, guarded, open_backend
+from ..errors import OpennessError
 from .output import dict_table, render_result, rows_as_dicts, table, to_json
 
 EPILOG_PROJECTS = """\b
@@ -39,7 +39,7 @@ def cli() -> None:
 @guarded
 def projects(data, store, endpoint, graph_prefix, fmt) -> None:
     """List the projects in the graph (id, IRI, label, kind, source record id)."""
-    from .projects import list_projects
+    from ..graph.projects import list_projects
 
     items = [p.as_dict() for p in list_projects(open_backend(data, store, endpoint, graph_prefix))]
     if fmt == "json":
@@ -55,7 +55,7 @@ def projects(data, store, endpoint, graph_prefix, fmt) -> None:
 @guarded
 def show(project, data, store, endpoint, graph_prefix, fmt) -> None:
     """Show what the graph says about PROJECT (id, label or IRI), with sources."""
-    from .projects import describe, resolve_project
+    from ..graph.projects import describe, resolve_project
 
     backend = open_backend(data, store, endpoint, graph_prefix)
     ref = resolve_project(backend, project)
@@ -85,7 +85,7 @@ def query() -> None:
 @guarded
 def query_list(fmt) -> None:
     """List the saved queries with their titles and parameters."""
-    from .query import saved_queries
+    from ..graph.query import saved_queries
 
     items = [{"name": q.name, "title": q.title, "description": q.description,
               "params": [{"name": p.name, "type": p.type, "description": p.description, "default": p.default}
@@ -103,7 +103,7 @@ def query_list(fmt) -> None:
 @guarded
 def query_show(name) -> None:
     """Print the saved query NAME (its header says what it answers and which parameters it takes)."""
-    from .query import get_query
+    from ..graph.query import get_query
 
     emit(get_query(name).text)
 
@@ -122,8 +122,8 @@ Examples:
 @guarded
 def query_run(name, params, data, store, endpoint, graph_prefix, fmt) -> None:
     """Run the saved query NAME, binding --param values as typed RDF terms."""
-    from .projects import resolve_licence, resolve_project
-    from .query import bind, get_query, parse_param_args
+    from ..graph.projects import resolve_licence, resolve_project
+    from ..graph.query import bind, get_query, parse_param_args
 
     saved = get_query(name)
     given = parse_param_args(params)
@@ -154,7 +154,10 @@ def sparql(query_or_file, data, store, endpoint, graph_prefix, fmt) -> None:
 
 def _register_commands() -> None:
     """The commands of the other jobs, each defined in its own thin module."""
-    from . import cli_claims, cli_import, cli_publish, cli_reason
+    from . import claims as cli_claims
+    from . import imports as cli_import
+    from . import publish as cli_publish
+    from . import reason as cli_reason
 
     for module in (cli_reason, cli_claims, cli_import, cli_publish):
         module.register(cli)

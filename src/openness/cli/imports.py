@@ -8,14 +8,14 @@ from pathlib import Path
 
 import click
 
-from .cli_common import emit, guarded, note
-from .errors import OpennessError
+from .common import emit, guarded, note
+from ..errors import OpennessError
 from .output import to_json
 
 
 def _default_out(name: str) -> Path:
     """data/generated/<name> of a source checkout; an installed package is never written to."""
-    from . import resources
+    from .. import resources
 
     folder = resources.data_dir() / "generated"
     if "_bundled" in folder.parts:
@@ -78,8 +78,8 @@ def register(cli: click.Group) -> None:
     @guarded
     def import_eosai(path, out, with_notes, retrieved, commit, fmt) -> None:
         """Import the European Open Source AI Index (a checkout of its main-database) into Turtle."""
-        from .importers.common import Graph, Report, source_version, write_atomically
-        from .importers.eosai import EosaiImporter, eosai_header, eosai_provenance, record_files
+        from ..importers.common import Graph, Report, source_version, write_atomically
+        from ..importers.eosai import EosaiImporter, eosai_header, eosai_provenance, record_files
 
         started = time.monotonic()
         if not path.is_dir():
@@ -105,8 +105,8 @@ def register(cli: click.Group) -> None:
     @guarded
     def import_mof(path, out, retrieved, commit, fmt) -> None:
         """Import Model Openness Tool records (a checkout, its models/ folder, or single files) into Turtle."""
-        from .importers.common import Graph, Report, source_version, write_atomically
-        from .importers.mof import MofImporter, mof_header, mof_provenance, record_files
+        from ..importers.common import Graph, Report, source_version, write_atomically
+        from ..importers.mof import MofImporter, mof_header, mof_provenance, record_files
 
         started = time.monotonic()
         root, files = record_files(path)
@@ -130,8 +130,8 @@ def register(cli: click.Group) -> None:
     @guarded
     def import_mof_licences(path, out, retrieved, commit, fmt) -> None:
         """Which licences the Model Openness Tool counts as open (oo:mofOpen), from its own lists."""
-        from .importers.common import Graph, Report, source_version, write_atomically
-        from .importers.mof import build_mof_licences, mof_header, mof_provenance
+        from ..importers.common import Graph, Report, source_version, write_atomically
+        from ..importers.mof import build_mof_licences, mof_header, mof_provenance
 
         started = time.monotonic()
         root = path if (path / "licenses").is_dir() else path.parent
@@ -142,7 +142,7 @@ def register(cli: click.Group) -> None:
         counts = build_mof_licences(root, g, prov)
         cmd = _command("mof-licences", path, "--retrieved", retrieved, *(("--commit", commit) if commit else ()))
         what = ("oo:mofOpen of the tool's licences: licenses.json, then mof-licenses.json replacing entries by id; "
-                "open = OSI-approved or FSF-libre there, or an open data licence of CLAIMS.md, or OpenMDW-1.0.")
+                "open = OSI-approved or FSF-libre there, or an open data licence of docs/claims.md, or OpenMDW-1.0.")
         write_atomically(out, g.turtle(mof_header(cmd, prov, what)))
         report = Report("mof-licences", read=counts["licences"], imported=counts["licences"])
         report.extra["open"] = counts["open"]
@@ -156,8 +156,8 @@ def register(cli: click.Group) -> None:
     @guarded
     def import_spdx(out, fmt) -> None:
         """Regenerate the SPDX licence list and ScanCode AI licence keys from the installed packages."""
-        from .importers.common import Report, write_atomically
-        from .importers.spdx import build_spdx, spdx_header
+        from ..importers.common import Report, write_atomically
+        from ..importers.spdx import build_spdx, spdx_header
 
         started = time.monotonic()
         given = out
@@ -182,8 +182,8 @@ def register(cli: click.Group) -> None:
     @guarded
     def import_hf_card(path, out, repo_id, retrieved, fmt) -> None:
         """Describe a release from a Hugging Face model card's YAML front matter (nothing is downloaded)."""
-        from .importers.common import Report, source_version, write_atomically
-        from .importers.hfcard import card_to_graph, hf_header
+        from ..importers.common import Report, source_version, write_atomically
+        from ..importers.hfcard import card_to_graph, hf_header
 
         started = time.monotonic()
         _, retrieved = source_version(path, "-", retrieved)

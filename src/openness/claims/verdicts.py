@@ -29,10 +29,12 @@ from collections.abc import Callable, Iterable, Sequence
 
 import pyoxigraph as ox
 
-from .errors import OpennessError
+from ..errors import OpennessError
 from . import shacl_sparql
-from .validate import (OO, OPEN_WASHING_SHAPE, Claim, Result, claim_shapes, claims, closure_triples, data_graph,
-                       resolve_claim, run_shacl)
+from .catalogue import OO, OPEN_WASHING_SHAPE, Claim, claim_shapes, claims, resolve_claim
+from .results import Result
+from .closure import closure_triples, data_graph
+from .pyshacl_engine import run_shacl
 
 ENGINES = ("oxigraph", "pyshacl")
 FOCUS_QUERY = """
@@ -51,7 +53,7 @@ class NativeRun:
     triples."""
 
     def __init__(self, dataset, wanted: Sequence[Claim]) -> None:
-        from .dataset import GRAPH_BASE
+        from ..graph.dataset import GRAPH_BASE
 
         self.dataset = dataset
         self.shapes = sorted({s for c in wanted for s in claim_shapes(c)})
@@ -59,7 +61,7 @@ class NativeRun:
         self.ontology = [q.triple for q in dataset.store.quads_for_pattern(None, None, None, ontology)]
 
     def project(self, project_iri: str, label: str, wanted: Sequence[Claim]) -> list[dict[str, object]]:
-        from .dataset import Dataset
+        from ..graph.dataset import Dataset
 
         store = ox.Store()
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in self.ontology)
@@ -188,8 +190,8 @@ def compute(dataset, project_iris: Sequence[str] | None = None, claim_ids: Seque
     pass over the union of the closures (`mode` "one-pass"). Computed once, reused by the report and
     the site: callers keep the list rather than recomputing per page.
     """
-    from .projects import list_projects
-    from .query import LocalBackend
+    from ..graph.projects import list_projects
+    from ..graph.query import LocalBackend
 
     refs = list_projects(LocalBackend(dataset))
     labels = {p.iri: p.label for p in refs}

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from .cli_common import emit, format_option, graph_options, guarded, note
-from .errors import OpennessError
+from .common import emit, format_option, graph_options, guarded, note
+from ..errors import OpennessError
 from .output import dict_table, to_json
 
 
@@ -60,8 +60,8 @@ def _turtle(verdicts: list[dict]) -> str:
 
 def _file_project(dataset, path: Path):
     """The one project a user's release file describes."""
-    from .projects import list_projects
-    from .query import LocalBackend
+    from ..graph.projects import list_projects
+    from ..graph.query import LocalBackend
 
     graph_iri = path.resolve().as_uri()
     _, rows = dataset.select(
@@ -85,7 +85,7 @@ def register(cli: click.Group) -> None:
     @guarded
     def claims(fmt) -> None:
         """List the claims that can be validated (id, title, source, shape)."""
-        from .validate import claims as all_claims
+        from ..claims.catalogue import claims as all_claims
 
         items = [c.as_dict() for c in all_claims().values()]
         if fmt == "json":
@@ -113,12 +113,12 @@ Exit codes: 0 the claim holds, 1 it does not, 2 bad input.""")
     @guarded
     def validate(project, claim_id, all_projects, all_claims, file, engine, data, store, fmt) -> None:
         """Check whether PROJECT (id, label or IRI) meets a claim, with reasons a person can act on."""
-        from .dataset import Dataset
-        from .projects import resolve_project
-        from .query import LocalBackend
-        from .validate import claims as known_claims
-        from .validate import resolve_claim
-        from .verdicts import compute, stderr_is_terminal
+        from ..graph.dataset import Dataset
+        from ..graph.projects import resolve_project
+        from ..graph.query import LocalBackend
+        from ..claims.catalogue import claims as known_claims
+        from ..claims.catalogue import resolve_claim
+        from ..claims.verdicts import compute, stderr_is_terminal
 
         chosen = [x for x in (project is not None, all_projects, file is not None) if x]
         if len(chosen) != 1:
@@ -158,11 +158,11 @@ Examples:
     @guarded
     def report(include_imported, engine, data, store, fmt) -> None:
         """Every project against the key claims, with open-washing flagged."""
-        from .dataset import Dataset
-        from .projects import list_projects
-        from .query import LocalBackend
-        from .report import KEY_CLAIMS, render
-        from .verdicts import compute, stderr_is_terminal
+        from ..graph.dataset import Dataset
+        from ..graph.projects import list_projects
+        from ..graph.query import LocalBackend
+        from ..claims.report import KEY_CLAIMS, render
+        from ..claims.verdicts import compute, stderr_is_terminal
 
         dataset = Dataset.load(data, store)
         # Imported records carry their source's record id (dct:identifier); curated projects do not.

@@ -1,4 +1,4 @@
-"""What every command shares: graph options, output formats, errors on stderr (DESIGN.md contract)."""
+"""What every command shares: graph options, output formats, errors on stderr (docs/design.md contract)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .errors import OpennessError
+from ..errors import OpennessError
 
 DEFAULT_GRAPH_PREFIX = "https://w3id.org/openness/graph/"
 
@@ -37,14 +37,14 @@ def graph_options(remote: bool = True) -> Callable:
 
 def open_backend(data=(), store=None, endpoint=None, graph_prefix=DEFAULT_GRAPH_PREFIX):
     """The backend the options ask for: a remote endpoint, or the bundled graph plus --data."""
-    from .query import LocalBackend, RemoteBackend, discover_graphs
+    from ..graph.query import LocalBackend, RemoteBackend, discover_graphs
 
     if endpoint:
         if data or store:
             raise OpennessError("--endpoint cannot be combined with --data or --store: the endpoint holds the graph")
         graphs = discover_graphs(endpoint, graph_prefix) if graph_prefix else []
         return RemoteBackend(endpoint, graphs)
-    from .dataset import Dataset
+    from ..graph.dataset import Dataset
 
     return LocalBackend(Dataset.load(data, store))
 

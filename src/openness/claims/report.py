@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from .output import table, to_json
+from ..text import table, to_json
 
 KEY_CLAIMS = ["osaid-1.0", "open-weights", "weights-available", "fully-open", "mof-class-3",
               "eu-ai-act-gpai-exemption", "commercial-use"]

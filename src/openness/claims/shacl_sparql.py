@@ -86,7 +86,7 @@ def compile_shape(graph, iri: str) -> NodeShape:
 
 @functools.lru_cache(maxsize=None)
 def _compiled(iri: str) -> NodeShape:
-    from .validate import shapes_graph
+    from .catalogue import shapes_graph
 
     return compile_shape(shapes_graph(), iri)
 
@@ -135,7 +135,7 @@ def run(dataset, shape_iris: Sequence[str], only: set[str] | None = None,
 
     `targets` caches each shape's focus nodes across calls (validating project by project).
     Returns validate.Result objects, as the pySHACL path does."""
-    from .validate import make_result
+    from .results import make_result
 
     out = []
     for iri in shape_iris:

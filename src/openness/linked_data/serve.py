@@ -24,10 +24,10 @@ from urllib.parse import unquote, urlsplit
 import pyoxigraph as ox
 
 from .conneg import negotiate
-from .iris import DEFAULT_BASE, ONTOLOGY_IRI
-from .linked_data import RDF_MEDIA, GraphView, gzip_bytes, jsonld_context, prefixes_for, serialize, void_triples
-from .site_pages import Linker, Pages, compare_cells
-from .sparql_endpoint import ProtocolError, QueryPool, parse_request
+from ..graph.iris import DEFAULT_BASE, ONTOLOGY_IRI
+from .documents import RDF_MEDIA, GraphView, gzip_bytes, jsonld_context, prefixes_for, serialize, void_triples
+from .pages import Linker, Pages, compare_cells
+from .endpoint import ProtocolError, QueryPool, parse_request
 
 HTML = "text/html"
 DOC_TYPES = [HTML, *RDF_MEDIA]
@@ -48,8 +48,8 @@ class LinkedDataApp:
 
     def __init__(self, data: Sequence[Path | str] = (), *, time_limit: float = 10.0, max_rows: int = 10_000,
                  workers: int = 2, verdicts: bool = True) -> None:
-        from .dataset import Dataset
-        from .publish import compute_verdicts
+        from ..graph.dataset import Dataset
+        from ..claims.service import compute_verdicts
 
         self.data = [str(d) for d in data]
         self.dataset = Dataset.load(self.data)
@@ -148,14 +148,14 @@ class LinkedDataApp:
         return counts
 
     def _projects(self) -> list[dict]:
-        from .projects import list_projects
-        from .query import LocalBackend
+        from ..graph.projects import list_projects
+        from ..graph.query import LocalBackend
 
         return [p.as_dict() for p in list_projects(LocalBackend(self.dataset))]
 
     def _licences(self) -> list[dict]:
-        from .output import rows_as_dicts
-        from .query import run_local, saved_queries
+        from ..graph.query import rows_as_dicts
+        from ..graph.query import run_local, saved_queries
 
         return rows_as_dicts(run_local(self.dataset, saved_queries()["licences"].text))
 

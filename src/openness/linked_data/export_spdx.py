@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__
-from .errors import OpennessError
-from .iris import ONTOLOGY, slug_of
+from .. import __version__
+from ..errors import OpennessError
+from ..graph.iris import ONTOLOGY, slug_of
 
 SPDX_CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
 CREATION = "_:creationinfo"

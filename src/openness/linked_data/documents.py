@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .iris import DEFAULT_BASE, ONTOLOGY, ONTOLOGY_IRI
+from ..graph.iris import DEFAULT_BASE, ONTOLOGY, ONTOLOGY_IRI
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")

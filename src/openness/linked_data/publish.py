@@ -18,15 +18,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .dataset import Dataset
-from .errors import OpennessError
-from .iris import DEFAULT_BASE
-from .linked_data import (DUMPS, RDF_MEDIA, GraphView, gzip_bytes, jsonld_context, prefixes_for, rebase,
-                          serialize, void_triples)
-from .site_pages import Linker, Pages, compare_cells
+from ..graph.dataset import Dataset
+from ..errors import OpennessError
+from ..graph.iris import DEFAULT_BASE
+from .documents import (DUMPS, RDF_MEDIA, GraphView, gzip_bytes, jsonld_context, prefixes_for, rebase,
+                        serialize, void_triples)
+from ..claims.service import compute_verdicts
+from .pages import Linker, Pages, compare_cells
 
 MARKER = ".openness-site"
-VERDICTS_MISSING = "Claim verdicts are not shown: this build has no claim checker (openness.verdicts)."
 
 
 @dataclass
@@ -38,19 +38,6 @@ class Report:
     files: int = 0
     verdicts: int = 0
     notes: list[str] = field(default_factory=list)
-
-
-def compute_verdicts(dataset: Dataset) -> tuple[list[dict], str | None]:
-    """Every project's claim verdicts from openness.verdicts, once per build, or a note saying why not."""
-    import importlib
-
-    try:
-        verdicts = importlib.import_module(".verdicts", __package__)
-    except ModuleNotFoundError as exc:
-        if exc.name == f"{__package__}.verdicts":
-            return [], VERDICTS_MISSING
-        raise
-    return list(verdicts.compute(dataset)), None
 
 
 def _check_out(out: Path) -> None:
@@ -70,9 +57,9 @@ def publish(out: Path | str, data: Iterable[Path | str] = (), base: str = DEFAUL
             dataset: Dataset | None = None, with_verdicts: bool = True,
             progress: Callable[[int, int], None] | None = None) -> Report:
     """Build the static site into `out` (replacing a previous site there only once all is written)."""
-    from .output import rows_as_dicts
-    from .projects import list_projects
-    from .query import LocalBackend, run_local, saved_queries
+    from ..graph.query import rows_as_dicts
+    from ..graph.projects import list_projects
+    from ..graph.query import LocalBackend, run_local, saved_queries
 
     out = Path(out)
     if not base.startswith(("http://", "https://")) or not base.endswith("/"):

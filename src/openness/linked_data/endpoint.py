@@ -110,7 +110,7 @@ class Answer:
 
 
 def _graph_answer(triples: list[ox.Triple], media: str) -> tuple[str, bytes]:
-    from .linked_data import serialize
+    from .documents import serialize
 
     if media == "text/html":
         return media, ox.serialize(triples, format=ox.RdfFormat.TURTLE) or b""
@@ -189,7 +189,7 @@ def serving_store(data: Sequence[str]) -> ox.Store:
     Copying the union into the default graph lets a query's own FROM / FROM NAMED and the protocol's
     default-graph-uri / named-graph-uri work as the standards say, with no per-query options.
     """
-    from .dataset import Dataset
+    from ..graph.dataset import Dataset
 
     dataset = Dataset.load(data)
     store = dataset.store
@@ -244,7 +244,7 @@ class _Worker:
 
     def __init__(self, data: Sequence[str], max_rows: int) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "from openness.sparql_endpoint import worker_main; worker_main()"],
+            [sys.executable, "-c", "from openness.linked_data.endpoint import worker_main; worker_main()"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
         _send(self.process.stdin, (list(data), max_rows))
         self.ready = False

@@ -1,11 +1,11 @@
 """Saved SPARQL queries: read their headers, bind parameters as RDF terms, run locally or remotely.
 
-A saved query is `queries/<name>.rq`, valid SPARQL that opens with comment lines (STYLE.md 1):
+A saved query is `queries/<name>.rq`, valid SPARQL that opens with comment lines (docs/conventions.md):
     #+ title: One line
     #+ description: What it answers (may repeat to continue)
     #+ param: ?name (type) what it is [default: value]
 Types: iri, project, licence, string, integer, decimal, date, boolean. Values from the command line
-become RDF terms of that type and are bound, never pasted into the text (STYLE.md 2): locally through
+become RDF terms of that type and are bound, never pasted into the text (docs/conventions.md): locally through
 pyoxigraph's substitutions, remotely through a trailing VALUES clause written from the terms'
 N-Triples forms (so the query text itself is never edited).
 """
@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import resources
-from .errors import OpennessError, suggest
+from .. import resources
+from ..errors import OpennessError, suggest
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("iri", "project", "licence", "string", "integer", "decimal", "date", "boolean")
@@ -296,3 +296,8 @@ class RemoteBackend:
 
     def run(self, text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> QueryResult:
         return run_remote(self.endpoint, text, bindings, self.default_graphs)
+
+
+def rows_as_dicts(result: QueryResult) -> list[dict[str, object]]:
+    """A SELECT result as a list of objects from variable name to plain value."""
+    return [{name: plain(cell) for name, cell in zip(result.variables, row)} for row in result.rows]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .errors import OpennessError, suggest
+from ..errors import OpennessError, suggest
 from .iris import slug_of, slugify
 from .query import QueryResult, plain, saved_queries
 

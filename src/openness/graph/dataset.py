@@ -1,7 +1,7 @@
 """The graph engine: bundled RDF plus user files in an Oxigraph store, one named graph per source.
 
 Everything that reads the graph goes through `Dataset`, so the engine can change in one place
-(DESIGN.md, "Stores and scale"): SPARQL runs on pyoxigraph (in memory, or on disk with a store
+(docs/design.md, "Stores and scale"): SPARQL runs on pyoxigraph (in memory, or on disk with a store
 folder); rdflib is used only where it is the right tool (pySHACL, owlready2 hand-off, serialising).
 """
 
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import resources
-from .errors import OpennessError
+from .. import resources
+from ..errors import OpennessError
 
 GRAPH_BASE = "https://w3id.org/openness/graph/"
 # The store's own bookkeeping (content hashes of loaded sources); never part of a query's dataset.

@@ -19,9 +19,9 @@ from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
 
-from .dataset import GRAPH_BASE, Dataset, Source
-from .errors import OpennessError
-from .iris import slugify
+from ..graph.dataset import GRAPH_BASE, Dataset, Source
+from ..errors import OpennessError
+from ..graph.iris import slugify
 
 
 @dataclass

@@ -14,8 +14,8 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from .iris import ONTOLOGY, ONTOLOGY_IRI
-from .linked_data import RDF_MEDIA, RDF_TYPE, GraphView
+from ..graph.iris import ONTOLOGY, ONTOLOGY_IRI
+from .documents import RDF_MEDIA, RDF_TYPE, GraphView
 
 _SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -28,7 +28,7 @@ def environment():
     """The Jinja2 environment over src/openness/templates, autoescaping everything."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-    from .resources import templates_dir
+    from ..resources import templates_dir
 
     return Environment(loader=FileSystemLoader(str(templates_dir())), autoescape=True,
                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)

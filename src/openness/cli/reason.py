@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .cli_common import emit, format_option, guarded, note
+from .common import emit, format_option, guarded, note
 from .output import dict_table, to_json
 
 
@@ -38,7 +38,7 @@ def reason_command(data, reasoner, fmt) -> None:
 
     Exit 0 when consistent, 1 when not.
     """
-    from .reason import reason
+    from ..graph.reason import reason
 
     result = reason(tuple(data), reasoner)
     if fmt == "json":

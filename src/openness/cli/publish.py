@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from .cli_common import DEFAULT_GRAPH_PREFIX, emit, format_option, graph_options, guarded, note
-from .iris import DEFAULT_BASE
+from .common import DEFAULT_GRAPH_PREFIX, emit, format_option, graph_options, guarded, note
+from ..graph.iris import DEFAULT_BASE
 
 DATA_OPTION = click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
                            help="RDF file or folder added to the bundled graph. Repeatable.")
@@ -30,8 +30,8 @@ def publish(out, base_iri, data, no_verdicts, no_catalogues) -> None:
     """Write the graph as a static linked-data site into OUT (replaced only when the build succeeds)."""
     from rich.progress import Progress
 
-    from .dataset import Dataset
-    from .publish import publish as build
+    from ..graph.dataset import Dataset
+    from ..linked_data.publish import publish as build
 
     dataset = Dataset.load(data, include_generated=not no_catalogues)
     with Progress(transient=True, console=_stderr_console()) as bar:
@@ -67,13 +67,13 @@ Examples:
 @guarded
 def serve(host, port, data, time_limit, max_rows, workers, quiet) -> None:
     """Serve the graph as linked data (content negotiation) with a SPARQL 1.1 endpoint at /sparql."""
-    from .serve import make_server
+    from ..linked_data.serve import make_server
 
     try:
         server = make_server(host, port, data, quiet=quiet, time_limit=time_limit, max_rows=max_rows,
                              workers=workers)
     except OSError as exc:
-        from .errors import OpennessError
+        from ..errors import OpennessError
 
         raise OpennessError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     bound_host, bound_port = server.server_address[:2]
@@ -99,8 +99,8 @@ Examples:
 def push(endpoint, graph_prefix, data, store, fmt) -> None:
     """Load the graph into a SPARQL 1.1 Graph Store, one named graph per source (PUT: re-pushing replaces)."""
     from .output import dict_table, to_json
-    from .push import PushError
-    from .push import push as run
+    from ..linked_data.push import PushError
+    from ..linked_data.push import push as run
 
     try:
         report = run(endpoint, data, store, graph_prefix)
@@ -132,10 +132,10 @@ Examples:
 @guarded
 def export_spdx(project, out, release, data, store) -> None:
     """Write an SPDX 3.0.1 JSON-LD document (AI and Dataset profiles) for PROJECT's release."""
-    from .dataset import Dataset
-    from .export_spdx import build, write
-    from .projects import resolve_project
-    from .query import LocalBackend
+    from ..graph.dataset import Dataset
+    from ..linked_data.export_spdx import build, write
+    from ..graph.projects import resolve_project
+    from ..graph.query import LocalBackend
 
     dataset = Dataset.load(data, store)
     ref = resolve_project(LocalBackend(dataset), project)

@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import OpennessError
+from ..errors import OpennessError
 
 OO = "https://w3id.org/openness/ontology#"
 AUTO_HERMIT_LIMIT = 5000

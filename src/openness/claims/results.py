@@ -1,0 +1,68 @@
+"""One validation result, in terms a person and a script can use: the type both engines produce.
+
+A result carries the constraint's rule id, and the constraint's source appended to its message, so
+the pySHACL reference engine and the Oxigraph engine (shacl_sparql) give identical results.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from .catalogue import DCT, FOAF, OO, RDFS, _text, ontology_graph, shapes_graph
+
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+@dataclass
+class Result:
+    """One SHACL validation result, in terms a person and a script can use."""
+
+    severity: str
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+    shape: str
+    rule: str | None
+    constraint: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"severity": self.severity, "focus": self.focus, "path": self.path, "value": self.value,
+                "message": self.message, "shape": self.shape, "rule": self.rule}
+
+    def sort_key(self) -> tuple:
+        return (SEVERITY_ORDER.get(self.severity, 9), self.rule or "", self.focus, self.value or "", self.message)
+
+
+@functools.lru_cache(maxsize=None)
+def _constraint_info(node: str) -> tuple[str | None, str | None]:
+    """A constraint's (or shape's) rule id and its '(source: ...)' suffix."""
+    sg, onto = shapes_graph(), ontology_graph()
+    rule = _text(sg, node, OO + "ruleId")
+    source = _text(sg, node, DCT + "source")
+    if not source:
+        return rule, None
+    label = _text(onto, source, RDFS + "label") or source
+    page = _text(onto, source, FOAF + "page")
+    return rule, f"(source: {label}{', ' + page if page else ''})"
+
+
+def _term(value) -> str | None:
+    if value is None:
+        return None
+    return str(value)
+
+
+def make_result(severity: str, focus: str, path: str | None, value: str | None, message: str, shape: str,
+                constraint: str | None) -> Result:
+    """A Result with the constraint's rule id, and its source appended to the message (both engines)."""
+    rule, suffix = _constraint_info(constraint) if constraint is not None else (None, None)
+    if rule is None and suffix is None:
+        rule, suffix = _constraint_info(shape)
+    message = message.strip()
+    if suffix and suffix not in message:
+        message = f"{message} {suffix}"
+    return Result(severity, focus, path, value, message, shape, rule, constraint)
+
+
