@@ -182,6 +182,7 @@ r:x-1 a oo:Release ; rdfs:label "X 1" ; oo:hasComponent c:x-1-card, c:x-1-data ;
 c:x-1-card a oo:Component ; oo:componentKind oo:ModelCard ; oo:availability oo:Public ;
     dct:source <https://hf-mirror.com/x> ; oo:secondarySource <https://hf-mirror.com/x> ;
     oo:secondaryReason "no stored copy of the card" ; oo:checkedOn "2026-11-27"^^xsd:date .
+[] oo:supersededBy r:x-1 ; dct:issued "2020-01-01"^^xsd:date ; dct:source <https://example.org/old-date> .
 c:x-1-data a oo:Component ; oo:componentKind oo:Datasets ; oo:availability oo:AvailabilityUnknown ;
     oo:note "the card names no data" ; oo:checkedOn "2026-11-27"^^xsd:date .
 p:y a oo:AIModel ; rdfs:label "Y" ; oo:hasRelease r:y-1 ; prov:wasDerivedFrom <https://example.org/catalogue> .
@@ -190,6 +191,8 @@ r:y-1 a oo:Release .
     dataset = Dataset.load([ttl], bundled=False)
     rows = rows_as_dicts(LocalBackend(dataset).run(saved_queries()["data-quality"].text))
     got = {(r["project_label"], r["problem"], r["node"].rsplit("/", 1)[-1]) for r in rows if not r["node"].startswith("_:")}
+    blank = {(r["project_label"], r["problem"]) for r in rows if r["node"].startswith("_:")}
+    assert blank == {("X", "missing oo:checkedOn")}, "the superseded date (a blank node) has no check date"
     assert got == {
         ("X", "missing oo:checkedOn", "x"),
         ("X", "release without dct:issued", "x-1"),
