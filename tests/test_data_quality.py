@@ -60,6 +60,10 @@ def _graph(path: Path) -> Graph:
     return Graph().parse(path, format="turtle")
 
 
+ONTOLOGY_SOURCES = frozenset(
+    Graph().parse(ROOT / "ontology" / "openness.ttl", format="turtle").subjects(RDF.type, OO.Source))
+
+
 def is_mirror(url: str) -> bool:
     host = (urlsplit(url).hostname or "").lower().rstrip(".")
     return any(host == d or host.endswith("." + d) for d in MIRROR_DOMAINS)
@@ -87,6 +91,10 @@ def test_every_fact_node_has_source_and_check_date(path):
     for node in sorted(fact_nodes(g), key=str):
         if g.value(node, DCTERMS.source) is None:
             problems.append(f"{node}: no dct:source")
+        for src in g.objects(node, DCTERMS.source):
+            # A source is a web page, or one of the ontology's named sources (the seed article, a framework).
+            if str(src).startswith(str(OO)) and src not in ONTOLOGY_SOURCES:
+                problems.append(f"{node}: dct:source {src} is an ontology term, not a source")
         dates = list(g.objects(node, OO.checkedOn))
         if not dates:
             problems.append(f"{node}: no oo:checkedOn")
@@ -135,12 +143,16 @@ def test_secondary_and_unlisted_mirror_detection_fails_on_bad_data(tmp_path):
 <https://w3id.org/openness/id/component/x> a oo:Component ;
     dct:source <https://hf-mirror.com/x/y> ; oo:checkedOn "2030-01-01"^^xsd:date .
 <https://w3id.org/openness/id/release/y> a oo:Release .
+<https://w3id.org/openness/id/component/z> a oo:Component ;
+    dct:source <https://example.org/z>, oo:secondarySource ; oo:checkedOn "2026-11-27"^^xsd:date .
 """)
     with pytest.raises(AssertionError, match="not cited as oo:secondarySource"):
         test_mirror_sources_are_marked_secondary(bad)
     with pytest.raises(AssertionError, match="release/y: no dct:source"):
         test_every_fact_node_has_source_and_check_date(bad)
     with pytest.raises(AssertionError, match="is not a date on or before"):
+        test_every_fact_node_has_source_and_check_date(bad)
+    with pytest.raises(AssertionError, match="secondarySource is an ontology term"):
         test_every_fact_node_has_source_and_check_date(bad)
 
 
