@@ -34,7 +34,7 @@ MIRROR_DOMAINS = tuple(
     line.strip().lower() for line in (ROOT / "tests" / "fixtures" / "mirror-domains.txt").read_text().splitlines()
     if line.strip() and not line.lstrip().startswith("#"))
 
-# Files curated on the data-licences branch (issue 9, second curator) that still cite mirrors
+# Files owned by the other issue-9 curator (licences and the other project files) that still cite mirrors
 # without marking them secondary when this branch was made; remove an entry when it passes.
 PENDING_ELSEWHERE = {
     "projects/bloom.ttl", "projects/bloomz.ttl", "projects/codestral.ttl", "projects/falcon-180b.ttl",
