@@ -157,8 +157,8 @@ def test_secondary_and_unlisted_mirror_detection_fails_on_bad_data(tmp_path):
 
 
 def test_curated_releases_have_issued_or_are_listed_by_data_quality(backend):
-    from openness.output import rows_as_dicts
-    from openness.query import saved_queries
+    from openness.graph.query import rows_as_dicts
+    from openness.graph.query import saved_queries
 
     g = Graph()
     for path in sorted((DATA / "projects").glob("*.ttl")):
@@ -175,9 +175,9 @@ def test_curated_releases_have_issued_or_are_listed_by_data_quality(backend):
 
 def test_data_quality_query_lists_each_kind_of_gap(tmp_path):
     """Run the saved query on a small graph with one gap of each kind, and one clean imported record."""
-    from openness.dataset import Dataset
-    from openness.output import rows_as_dicts
-    from openness.query import LocalBackend, saved_queries
+    from openness.graph.dataset import Dataset
+    from openness.graph.query import rows_as_dicts
+    from openness.graph.query import LocalBackend, saved_queries
 
     ttl = tmp_path / "gaps.ttl"
     ttl.write_text("""
