@@ -36,14 +36,7 @@ MIRROR_DOMAINS = tuple(
 
 # Files owned by the other issue-9 curator (licences and the other project files) that still cite mirrors
 # without marking them secondary when this branch was made; remove an entry when it passes.
-PENDING_ELSEWHERE = {
-    "projects/bloom.ttl", "projects/bloomz.ttl", "projects/codestral.ttl", "projects/falcon-180b.ttl",
-    "projects/falcon-2-11b.ttl", "projects/falcon-40b.ttl", "projects/falcon-7b.ttl", "projects/gemma-2.ttl",
-    "projects/gemma.ttl", "projects/granite.ttl", "projects/grok-1.ttl", "projects/llama-2.ttl",
-    "projects/llama-3-1.ttl", "projects/llama-4.ttl", "projects/mistral-7b.ttl", "projects/mistral-large-2.ttl",
-    "projects/mixtral-8x7b.ttl", "projects/phi-2.ttl", "projects/qwen2-5.ttl", "projects/smollm.ttl",
-    "projects/stable-diffusion-1-5.ttl", "licences/anthropic-commercial-terms.ttl",
-}
+PENDING_ELSEWHERE: set[str] = set()
 
 
 def _rel(path: Path) -> str:
