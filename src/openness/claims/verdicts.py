@@ -70,12 +70,14 @@ class NativeRun:
         ontology = ox.NamedNode(GRAPH_BASE + "ontology")
         self.ontology = [q.triple for q in dataset.store.quads_for_pattern(None, None, None, ontology)]
 
-    def project(self, project_iri: str, label: str, wanted: Sequence[Claim]) -> list[dict[str, object]]:
+    def project(self, project_iri: str, label: str, wanted: Sequence[Claim],
+                release: str | None = None) -> list[dict[str, object]]:
         from ..graph.dataset import Dataset
 
         store = ox.Store()
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in self.ontology)
-        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in closure_triples(self.dataset, project_iri))
+        store.extend(ox.Quad(t.subject, t.predicate, t.object)
+                     for t in _as_current(closure_triples(self.dataset, project_iri), project_iri, release))
         closure = Dataset(store, [])
         _, rows = closure.select(FOCUS_QUERY)
         if not any(claim_type is None for _, _, claim_type in rows):
@@ -156,11 +158,37 @@ def _no_focus(project_iri: str, label: str, claim: Claim) -> dict[str, object]:
     return verdict(project_iri, label, claim, [missing])
 
 
-def validate_project(dataset, project_iri: str, label: str, wanted: Sequence[Claim]) -> list[dict[str, object]]:
+def _as_current(triples: list[ox.Triple], project_iri: str, release: str | None) -> list[ox.Triple]:
+    """The closure with `release` as the project's current release (to judge a recorded claim against the
+    release current at its date); unchanged when `release` is None."""
+    if release is None:
+        return triples
+    current = ox.NamedNode(OO + "currentRelease")
+    project = ox.NamedNode(project_iri)
+    kept = [t for t in triples if not (t.subject == project and t.predicate == current)]
+    return [*kept, ox.Triple(project, current, ox.NamedNode(release))]
+
+
+def verdict_for_release(dataset, project_iri: str, release_iri: str, claim_id: str,
+                        engine: str = "oxigraph") -> dict[str, object]:
+    """The verdict of one claim for a release of the project that need not be its current one."""
+    from ..graph.projects import list_projects
+    from ..graph.query import LocalBackend
+
+    labels = {p.iri: p.label for p in list_projects(LocalBackend(dataset))}
+    claim = resolve_claim(claim_id)
+    label = labels.get(project_iri, project_iri)
+    if engine == "oxigraph" and shacl_sparql.supports(claim_shapes(claim)):
+        return NativeRun(dataset, [claim]).project(project_iri, label, [claim], release_iri)[0]
+    return validate_project(dataset, project_iri, label, [claim], release_iri)[0]
+
+
+def validate_project(dataset, project_iri: str, label: str, wanted: Sequence[Claim],
+                     release: str | None = None) -> list[dict[str, object]]:
     """Verdicts of one project for the wanted claims, over the project's closure (one pySHACL run)."""
     import rdflib
 
-    graph = data_graph(dataset, closure_triples(dataset, project_iri))
+    graph = data_graph(dataset, _as_current(closure_triples(dataset, project_iri), project_iri, release))
     if graph.value(rdflib.URIRef(project_iri), rdflib.URIRef(OO + "currentRelease")) is None:
         return [_no_focus(project_iri, label, c) for c in wanted]
     shapes = sorted({s for c in wanted for s in claim_shapes(c)})

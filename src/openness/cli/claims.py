@@ -211,16 +211,18 @@ Examples:
     @format_option(("table", "markdown", "html", "json"), "table")
     @guarded
     def report(include_imported, engine, data, store, fmt) -> None:
-        """Every project against the key claims, with open-washing flagged."""
+        """Every project against the key claims (holds, does not hold, undetermined) and every recorded claim:
+        supported, refuted (open-washing) or unverified, judged against the release current at its date."""
         from ..graph.dataset import Dataset
         from ..graph.projects import list_projects
         from ..graph.query import LocalBackend
         from ..claims.report import KEY_CLAIMS, render
-        from ..claims.verdicts import compute, stderr_is_terminal
+        from ..claims.verdicts import compute, stderr_is_terminal, verdict_for_release
 
         dataset = Dataset.load(data, store)
         # Imported records carry their source's record id (dct:identifier); curated projects do not.
         iris = [p.iri for p in list_projects(LocalBackend(dataset)) if include_imported or p.identifier is None]
         verdicts = compute(dataset, iris, KEY_CLAIMS, progress=stderr_is_terminal(), engine=engine)
-        emit(render(dataset, verdicts, fmt))
+        emit(render(dataset, verdicts, fmt,
+                    lambda project, release, claim: verdict_for_release(dataset, project, release, claim, engine)))
         note(f"{len({v['project'] for v in verdicts})} projects, {len(KEY_CLAIMS)} claims")
