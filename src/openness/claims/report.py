@@ -57,6 +57,20 @@ def judged_release(named: str | None, current: str | None, date: str | None,
     return None, f"no release described in the graph was current on {date} (the earliest was issued {dated[0][0]})"
 
 
+def judged_releases(dataset) -> dict[str, str | None]:
+    """Recorded claim node -> the release it is judged against (None: no release was current at its date)."""
+    _, rows = dataset.select(RELEASES)
+    releases: dict[str, list[tuple[str, str | None]]] = {}
+    for project, release, issued in rows:
+        releases.setdefault(project.value, []).append((release.value, None if issued is None else issued.value))
+    _, rows = dataset.select(RECORDED_CLAIMS)
+    out: dict[str, str | None] = {}
+    for c, project, _, _, date, named, current in rows:
+        out[c.value] = judged_release(None if named is None else named.value, None if current is None else current.value,
+                                      None if date is None else date.value, releases.get(project.value, []))[0]
+    return out
+
+
 def recorded_claims(dataset, verdicts: list[dict], verdict_for=None) -> list[dict]:
     """Every recorded claim about a project in `verdicts`, with its outcome and the reasons for it.
 

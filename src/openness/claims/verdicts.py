@@ -43,6 +43,7 @@ from .results import Result
 from .closure import closure_triples, data_graph
 from .pyshacl_engine import run_shacl
 from .evidence import Evidence
+from .report import judged_releases
 from .results import OUTCOME
 
 ENGINES = ("oxigraph", "pyshacl")
@@ -66,6 +67,7 @@ class NativeRun:
 
         self.dataset = dataset
         self.evidence = Evidence(dataset)
+        self.judged = judged_releases(dataset)
         self.shapes = sorted({s for c in wanted for s in claim_shapes(c)})
         ontology = ox.NamedNode(GRAPH_BASE + "ontology")
         self.ontology = [q.triple for q in dataset.store.quads_for_pattern(None, None, None, ontology)]
@@ -82,7 +84,10 @@ class NativeRun:
         _, rows = closure.select(FOCUS_QUERY)
         if not any(claim_type is None for _, _, claim_type in rows):
             return [_no_focus(project_iri, label, c) for c in wanted]
-        claim_type_of = {focus.value: t.value for _, focus, t in rows if t is not None}
+        current = next(focus.value for _, focus, t in rows if t is None)
+        # Open-washing results count only for recorded claims judged against this release.
+        claim_type_of = {focus.value: t.value for _, focus, t in rows
+                         if t is not None and self.judged.get(focus.value, current) == current}
         grouped = _split(shacl_sparql.run(closure, self.shapes), wanted, claim_type_of)
         return [verdict(project_iri, label, c, grouped[c.id], self.evidence) for c in wanted]
 
@@ -127,9 +132,12 @@ def verdict(project_iri: str, label: str, claim: Claim, results: Iterable[Result
                 row["elsewhere"] = elsewhere
         row.update(base)
         rows.append(row)
-    not_met = {r["rule"] or r["message"] for r in rows if r["outcome"] == "refutes"}
+    # Conditions (rule ids) refuted and left unknown; open-washing results explain a refutation and are
+    # not conditions of their own.
+    refuting = [r for r in rows if r["outcome"] == "refutes"]
+    not_met = {r["rule"] or r["message"] for r in refuting if r["shape"] != OPEN_WASHING_SHAPE}
     unknown = {r["rule"] or r["message"] for r in rows if r["outcome"] == "unknown"} - not_met
-    outcome = "does-not-hold" if not_met else "undetermined" if unknown else "holds"
+    outcome = "does-not-hold" if refuting else "undetermined" if unknown else "holds"
     return {"project": project_iri, "label": label, "claim": claim.id, "verdict": outcome,
             "conforms": outcome == "holds",
             "summary": {"not_met": len(not_met), "unknown": len(unknown),
@@ -192,7 +200,10 @@ def validate_project(dataset, project_iri: str, label: str, wanted: Sequence[Cla
     if graph.value(rdflib.URIRef(project_iri), rdflib.URIRef(OO + "currentRelease")) is None:
         return [_no_focus(project_iri, label, c) for c in wanted]
     shapes = sorted({s for c in wanted for s in claim_shapes(c)})
-    grouped = _split(run_shacl(graph, shapes), wanted, _claim_types_of(graph))
+    current = str(graph.value(rdflib.URIRef(project_iri), rdflib.URIRef(OO + "currentRelease")))
+    judged = judged_releases(dataset)
+    claim_type_of = {c: t for c, t in _claim_types_of(graph).items() if judged.get(c, current) == current}
+    grouped = _split(run_shacl(graph, shapes), wanted, claim_type_of)
     evidence = Evidence(dataset)
     return [verdict(project_iri, label, c, grouped[c.id], evidence) for c in wanted]
 
