@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from ..text import table, to_json
+from ..text import markdown_cell, table, to_json
 
 KEY_CLAIMS = ["osaid-1.0", "open-weights", "weights-available", "fully-open", "mof-class-3",
               "eu-ai-act-gpai-exemption", "commercial-use"]
@@ -56,8 +56,7 @@ def render(dataset, verdicts: list[dict], fmt: str) -> str:
     if fmt == "table":
         return table(columns, [[r.get(c) for c in columns] for r in rows])
     if fmt == "markdown":
-        def md(text: object) -> str:
-            return str(text or "").replace("|", "\\|").replace("\n", " ")
+        md = markdown_cell
         out = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
         out += ["| " + " | ".join(md(r.get(c)) for c in columns) + " |" for r in rows]
         return "\n".join(out) + "\n"

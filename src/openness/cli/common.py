@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from ..errors import OpennessError
+from ..text import clean
 
 DEFAULT_GRAPH_PREFIX = "https://w3id.org/openness/graph/"
 
@@ -55,13 +56,13 @@ def format_option(choices: tuple[str, ...], default: str) -> Callable:
 
 
 def emit(text: str) -> None:
-    """Write a result to stdout, ending with one newline."""
-    click.echo(text.rstrip("\n"))
+    """Write a result to stdout, ending with one newline (control characters neutralised: text.clean)."""
+    click.echo(clean(text.rstrip("\n")))
 
 
 def note(text: str) -> None:
-    """A message for a person on stderr, so stdout stays machine-readable."""
-    click.echo(text, err=True)
+    """A message for a person on stderr, so stdout stays machine-readable (control characters neutralised)."""
+    click.echo(clean(text), err=True)
 
 
 def guarded(func: Callable) -> Callable:
