@@ -15,7 +15,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import resources
-from ..errors import OpennessError
+from ..errors import OpennessError, StoreError
+from .guards import broken_links, check_rdf_file
 
 GRAPH_BASE = "https://w3id.org/openness/graph/"
 # The store's own bookkeeping (content hashes of loaded sources); never part of a query's dataset.
@@ -62,6 +63,11 @@ def rdf_files(path: Path) -> list[Path]:
             known = ", ".join(sorted(FORMATS))
             raise OpennessError(f"{path}: unknown RDF file extension {path.suffix!r} (expected one of {known})")
         return [path]
+    broken = broken_links(path)
+    if broken:
+        shown = ", ".join(str(p) for p in broken[:3]) + (f" and {len(broken) - 3} more" if len(broken) > 3 else "")
+        raise OpennessError(f"{path}: broken symbolic link{'s' if len(broken) > 1 else ''} (dangling or looping): "
+                            f"{shown}; fix or remove {'them' if len(broken) > 1 else 'it'}")
     return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS)
 
 
@@ -96,6 +102,7 @@ def user_sources(paths: Iterable[Path | str]) -> list[Source]:
 
 def _load_file(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
     fmt = FORMATS[path.suffix.lower()]
+    check_rdf_file(path, fmt.name)
     try:
         if fmt in _QUAD_FORMATS:
             store.load(path=str(path), format=fmt)
@@ -139,16 +146,41 @@ class Dataset:
                 graph = ox.NamedNode(source.graph)
                 for path in source.files:
                     _load_file(store, path, graph)
-            return cls(store, sources)
+            dataset = cls(store, sources)
+            dataset.check_user_projects()
+            return dataset
+        if Path(store_dir).exists() and not Path(store_dir).is_dir():
+            raise OpennessError(f"{store_dir}: --store names a file; give a folder (a new one is created)")
         try:
             Path(store_dir).mkdir(parents=True, exist_ok=True)
             store = ox.Store(str(store_dir))
-        except OSError as exc:
-            raise OpennessError(f"{store_dir}: cannot open the store: {exc}") from None
-        for source in sources:
-            cls._refresh(store, source)
-        store.flush()
-        return cls(store, sources)
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"{store_dir}: cannot open the store: {str(exc).splitlines()[0]}") from None
+        try:
+            for source in sources:
+                cls._refresh(store, source)
+            store.flush()
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"{store_dir}: the store failed: {str(exc).splitlines()[0]}") from None
+        dataset = cls(store, sources)
+        dataset.check_user_projects()
+        return dataset
+
+    def check_user_projects(self) -> None:
+        """A project in a user's file (--data, --file) must have an IRI: `[] a oo:AIModel` is bad input."""
+        for source in self.sources:
+            if not source.name.startswith("data:"):
+                continue
+            _, rows = self.select(
+                "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+                "PREFIX oo: <https://w3id.org/openness/ontology#>\n"
+                "SELECT ?g ?c WHERE { GRAPH ?g { ?p a ?c FILTER(isBlank(?p)) } "
+                "{ ?c rdfs:subClassOf* oo:Project } UNION { VALUES ?c { oo:Project } } } LIMIT 1",
+                {"g": ox.NamedNode(source.graph)})
+            for _, kind_iri in rows:
+                kind = kind_iri.value.rsplit("#", 1)[-1]
+                raise OpennessError(f"{source.files[0]}: a project (typed oo:{kind}) without an IRI (a blank node, "
+                                    "`[] a ...`); give it an IRI such as <https://example.org/my-model>")
 
     @staticmethod
     def _refresh(store: ox.Store, source: Source) -> None:
