@@ -98,8 +98,7 @@ Examples:
   openness validate llama-2 --claim osaid-1.0
   openness validate "Llama 2" --all-claims --format json
   openness validate --all --claim open-weights --format json
-  openness validate --file examples/my-release.ttl --claim osaid-1.0
-Exit codes: 0 the claim holds, 1 it does not, 2 bad input.""")
+  openness validate --file examples/my-release.ttl --claim osaid-1.0""")
     @click.argument("project", required=False)
     @click.option("--claim", "claim_id", metavar="ID", help="The claim to check (`openness claims` lists them).")
     @click.option("--all", "all_projects", is_flag=True, help="Check every project in the graph.")

@@ -81,6 +81,18 @@ def check_rdf_file(path: Path, format_name: str) -> None:
         check_json_depth(path, data)
 
 
+_UPDATE = re.compile(r"^(?:\s|#[^\n]*\n|(?:PREFIX|BASE)\b[^\n]*\n)*\s*"
+                     r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
+
+
+def refuse_update(text: str) -> None:
+    """A SPARQL update (DROP ALL, INSERT DATA, ...) is refused with a message saying so, not "syntax error"."""
+    match = _UPDATE.match(text)
+    if match:
+        raise OpennessError(f"SPARQL updates are not allowed ({match.group(1).upper()}): openness only reads the "
+                            "graph; change the data files instead")
+
+
 def broken_links(folder: Path) -> list[Path]:
     """Symbolic links under `folder` that lead nowhere (dangling, or looping back on themselves)."""
     return sorted(p for p in folder.rglob("*") if p.is_symlink() and not p.exists())
