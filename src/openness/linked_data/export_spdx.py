@@ -102,6 +102,10 @@ def _release(dataset, project_iri: str, release: str | None) -> dict[str, object
     _, rows = dataset.select(RELEASE_QUERY, {"project": ox.NamedNode(project_iri)})
     releases = [dict(zip(("project", "release", "label", "version", "issued", "description", "checkedOn", "current"), r))
                 for r in rows]
+    bad = [r["release"] for r in releases if not isinstance(r["release"], ox.NamedNode)]
+    if bad:
+        raise OpennessError(f"<{project_iri}>: its release {str(bad[0])} is not an IRI (a literal or a blank node); "
+                            "a release must be a resource with an IRI, e.g. <https://example.org/my-model/v1>")
     if not releases:
         raise OpennessError(f"<{project_iri}> has no release in the graph: nothing to export")
     if release:
