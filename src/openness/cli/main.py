@@ -149,12 +149,12 @@ Examples:
 @guarded
 def sparql(query_or_file, data, store, endpoint, graph_prefix, fmt, timeout) -> None:
     """Run an ad-hoc SPARQL query (read-only), given as text or as a file path."""
-    from ..graph.guards import refuse_update
+    from ..graph.guards import check_query_depth, refuse_update
     from ..graph.worker import run_limited
 
     path = Path(query_or_file)
     try:
-        if path.suffix in (".rq", ".sparql") or path.is_file():
+        if _names_a_file(query_or_file):
             if path.is_dir():
                 raise OpennessError(f"{path}: is a folder, not a query file")
             text = path.read_text(encoding="utf-8")
@@ -167,9 +167,20 @@ def sparql(query_or_file, data, store, endpoint, graph_prefix, fmt, timeout) -> 
     except UnicodeDecodeError:
         raise OpennessError(f"{path}: not a SPARQL query file (not UTF-8 text)") from None
     refuse_update(text)
+    check_query_depth(text)
     result = run_limited(open_backend(data, store, endpoint, graph_prefix), text, None, timeout)
     check_format(result.form, fmt)
     emit(render_result(result, fmt))
+
+
+def _names_a_file(given: str) -> bool:
+    """Whether the sparql argument is a query file's path (else it is the query text itself)."""
+    if "\n" in given or len(given) > 1024 or "{" in given:
+        return False
+    try:
+        return Path(given).suffix in (".rq", ".sparql") or Path(given).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def check_format(form: str, fmt: str) -> None:

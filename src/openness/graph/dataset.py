@@ -8,6 +8,7 @@ folder); rdflib is used only where it is the right tool (pySHACL, owlready2 hand
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -248,7 +249,15 @@ class Dataset:
         payload = ox.serialize(source, format=ox.RdfFormat.N_TRIPLES) or b""
         g = rdflib.Graph()
         if payload:
-            g.parse(data=payload.decode("utf-8"), format="nt")
+            # rdflib logs a traceback for each ill-typed literal ("yesterday"^^xsd:date); the commands
+            # that care (reason) report such a literal as one line themselves.
+            term_log = logging.getLogger("rdflib.term")
+            level = term_log.level
+            term_log.setLevel(logging.ERROR)
+            try:
+                g.parse(data=payload.decode("utf-8"), format="nt")
+            finally:
+                term_log.setLevel(level)
         return g
 
     def dump(self, fmt: ox.RdfFormat, graph: str | None = None) -> bytes:

@@ -93,6 +93,25 @@ def refuse_update(text: str) -> None:
                             "graph; change the data files instead")
 
 
+MAX_QUERY_DEPTH = 256
+_QUERY_TOKEN = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"'
+                          r"|'(?:[^'\\\n]|\\.)*'|#[^\n]*|[(){}\[\]]")
+
+
+def check_query_depth(text: str, limit: int = MAX_QUERY_DEPTH) -> None:
+    """Refuse a SPARQL query nested deeper than `limit` brackets: the parser recurses and overflows its
+    stack (a segfault) a few thousand levels down. Strings and comments are skipped over."""
+    depth = 0
+    for match in _QUERY_TOKEN.finditer(text):
+        token = match.group()
+        if token in ("(", "{", "["):
+            depth += 1
+            if depth > limit:
+                raise OpennessError(f"the query is nested more than {limit} brackets deep; refused")
+        elif token in (")", "}", "]"):
+            depth -= 1
+
+
 def broken_links(folder: Path) -> list[Path]:
     """Symbolic links under `folder` that lead nowhere (dangling, or looping back on themselves)."""
     return sorted(p for p in folder.rglob("*") if p.is_symlink() and not p.exists())
