@@ -425,3 +425,16 @@ def test_export_spdx_with_a_literal_release_is_bad_input(tmp_path, run_cli):
     code, _, err = run_cli("export", "spdx", "https://example.org/p/lit", "--data", str(data),
                            "--out", str(tmp_path / "o.json"))
     assert code == 2 and "not an IRI" in err and not (tmp_path / "o.json").exists()
+
+
+def test_update_bundled_is_the_only_way_into_data_generated(tmp_path, monkeypatch, run_cli):
+    from openness import resources
+
+    (tmp_path / "generated").mkdir()
+    monkeypatch.setattr(resources, "data_dir", lambda: tmp_path)
+    code, _, err = run_cli("import", "spdx", "--update-bundled", "--out", str(tmp_path / "x.ttl"))
+    assert code == 2 and "not both" in err
+    code, _, err = run_cli("import", "spdx", "--update-bundled")
+    assert code == 0, err
+    text = (tmp_path / "generated" / "spdx-licences.ttl").read_text(encoding="utf-8")
+    assert text.splitlines()[1] == "# Made by: openness import spdx --update-bundled"

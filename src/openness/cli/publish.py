@@ -138,7 +138,9 @@ def export_spdx(project, out, release, data, store) -> None:
     from ..linked_data.export_spdx import build, write
     from ..graph.projects import resolve_project
     from ..graph.query import LocalBackend
+    from ..files import check_output
 
+    check_output(out)   # a FIFO, device, folder or symlink is refused before any work
     dataset = Dataset.load(data, store)
     ref = resolve_project(LocalBackend(dataset), project)
     document = build(dataset, ref.iri, release)
