@@ -24,7 +24,9 @@ NEVER_IN_FRONT_MATTER = ("oo:TrainingCode", "oo:DataPreprocessingCode", "oo:Eval
 
 def front_matter(path: Path) -> dict:
     """The card's YAML front matter; a card without one, or malformed YAML, is an error naming the file."""
-    text = read_text(path)   # a byte-order mark is dropped; non-UTF-8 or huge is an error naming the file
+    # A byte-order mark is dropped; non-UTF-8 is an error naming the file. A card's body may be large
+    # (embedded images), its front matter is held to read_yaml's limit.
+    text = read_text(path, limit=64 * 1024 * 1024)
     match = _FRONT.match(text)
     if not match:
         raise OpennessError(f"{path}:1: no YAML front matter (a model card starts with a '---' block)")
