@@ -424,7 +424,21 @@ def test_export_spdx_with_a_literal_release_is_bad_input(tmp_path, run_cli):
                          'oo:currentRelease "v1" .\n')
     code, _, err = run_cli("export", "spdx", "https://example.org/p/lit", "--data", str(data),
                            "--out", str(tmp_path / "o.json"))
-    assert code == 2 and "not an IRI" in err and not (tmp_path / "o.json").exists()
+    assert code == 2 and '"v1"' in err and not (tmp_path / "o.json").exists()
+
+
+def test_export_spdx_with_a_literal_release_in_a_stored_graph_is_bad_input(tmp_path):
+    """Past the --data checks (a stored or bundled graph), the export itself names the literal release."""
+    from openness.graph.dataset import Dataset, _load_file
+    from openness.linked_data.export_spdx import build
+
+    data = tmp_path / "lit.ttl"
+    data.write_text(OO + '<https://example.org/p/lit> a oo:AIModel ; rdfs:label "Lit" ; oo:hasRelease "v1" ; '
+                         'oo:currentRelease "v1" .\n')
+    dataset = Dataset.load(include_generated=False)
+    _load_file(dataset.store, data, ox.NamedNode("https://w3id.org/openness/graph/stored"))
+    with pytest.raises(OpennessError, match="not an IRI"):
+        build(dataset, "https://example.org/p/lit")
 
 
 def test_update_bundled_is_the_only_way_into_data_generated(tmp_path, monkeypatch, run_cli):

@@ -34,6 +34,8 @@ def _generate(work: Path) -> None:
     (work / "deep-filter.rq").write_text("ASK { FILTER(" + "(" * n + "1" + ")" * n + ") }", encoding="utf-8")
     (work / "big-literal.ttl").write_text('@prefix oo: <https://w3id.org/openness/ontology#> .\n'
                                           '<https://example.org/p/big> a oo:AIModel ; '
+                                          '<http://purl.org/dc/terms/source> <https://example.org/p/big/card> ; '
+                                          'oo:checkedOn "2026-11-27"^^<http://www.w3.org/2001/XMLSchema#date> ; '
                                           '<http://www.w3.org/2000/01/rdf-schema#label> "' + "a" * 1_000_000 + '" .\n',
                                           encoding="utf-8")
     eosai = work / "eosai"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import emit, format_option, graph_options, guarded, note
+from .common import emit, format_option, graph_options, guarded, load_dataset, note
 from ..errors import OpennessError
 from .output import dict_table, to_json
 
@@ -112,7 +112,6 @@ Examples:
     @guarded
     def validate(project, claim_id, all_projects, all_claims, file, engine, data, store, fmt) -> None:
         """Check whether PROJECT (id, label or IRI) meets a claim, with reasons a person can act on."""
-        from ..graph.dataset import Dataset
         from ..graph.projects import resolve_project
         from ..graph.query import LocalBackend
         from ..claims.catalogue import claims as known_claims
@@ -133,10 +132,10 @@ Examples:
                 raise OpennessError(f"{file}: no such file")
             if not file.is_file():
                 raise OpennessError(f"{file}: not a regular file")
-            dataset = Dataset.load([*data, file], store)
+            dataset = load_dataset([*data, file], store, judged=True)
             iris = [_file_project(dataset, file).iri]
         else:
-            dataset = Dataset.load(data, store)
+            dataset = load_dataset(data, store, judged=True)
             iris = None if all_projects else [resolve_project(LocalBackend(dataset), project).iri]
         verdicts = compute(dataset, iris, claim_ids, progress=all_projects and stderr_is_terminal(), engine=engine)
         many = all_projects or all_claims
@@ -162,13 +161,12 @@ Examples:
     @guarded
     def report(include_imported, engine, data, store, fmt) -> None:
         """Every project against the key claims, with open-washing flagged."""
-        from ..graph.dataset import Dataset
         from ..graph.projects import list_projects
         from ..graph.query import LocalBackend
         from ..claims.report import KEY_CLAIMS, render
         from ..claims.verdicts import compute, stderr_is_terminal
 
-        dataset = Dataset.load(data, store)
+        dataset = load_dataset(data, store, judged=True)
         # Imported records carry their source's record id (dct:identifier); curated projects do not.
         iris = [p.iri for p in list_projects(LocalBackend(dataset)) if include_imported or p.identifier is None]
         verdicts = compute(dataset, iris, KEY_CLAIMS, progress=stderr_is_terminal(), engine=engine)

@@ -147,9 +147,7 @@ class Dataset:
                 graph = ox.NamedNode(source.graph)
                 for path in source.files:
                     _load_file(store, path, graph)
-            dataset = cls(store, sources)
-            dataset.check_user_projects()
-            return dataset
+            return cls(store, sources)
         if Path(store_dir).exists() and not Path(store_dir).is_dir():
             raise OpennessError(f"{store_dir}: --store names a file; give a folder (a new one is created)")
         try:
@@ -163,25 +161,7 @@ class Dataset:
             store.flush()
         except (OSError, RuntimeError) as exc:
             raise StoreError(f"{store_dir}: the store failed: {str(exc).splitlines()[0]}") from None
-        dataset = cls(store, sources)
-        dataset.check_user_projects()
-        return dataset
-
-    def check_user_projects(self) -> None:
-        """A project in a user's file (--data, --file) must have an IRI: `[] a oo:AIModel` is bad input."""
-        for source in self.sources:
-            if not source.name.startswith("data:"):
-                continue
-            _, rows = self.select(
-                "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-                "PREFIX oo: <https://w3id.org/openness/ontology#>\n"
-                "SELECT ?g ?c WHERE { GRAPH ?g { ?p a ?c FILTER(isBlank(?p)) } "
-                "{ ?c rdfs:subClassOf* oo:Project } UNION { VALUES ?c { oo:Project } } } LIMIT 1",
-                {"g": ox.NamedNode(source.graph)})
-            for _, kind_iri in rows:
-                kind = kind_iri.value.rsplit("#", 1)[-1]
-                raise OpennessError(f"{source.files[0]}: a project (typed oo:{kind}) without an IRI (a blank node, "
-                                    "`[] a ...`); give it an IRI such as <https://example.org/my-model>")
+        return cls(store, sources)
 
     @staticmethod
     def _refresh(store: ox.Store, source: Source) -> None:
