@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 
-from ..text import table, to_json
+from ..text import markdown_cell, table, to_json
 
 KEY_CLAIMS = ["osaid-1.0", "open-weights", "weights-available", "fully-open", "mof-class-3",
               "eu-ai-act-gpai-exemption", "commercial-use"]
@@ -156,8 +156,7 @@ def render(dataset, verdicts: list[dict], fmt: str, verdict_for=None) -> str:
     if fmt == "table":
         return table(columns, [[r.get(c) for c in columns] for r in rows]) + legend + "\n"
     if fmt == "markdown":
-        def md(text: object) -> str:
-            return str(text or "").replace("|", "\\|").replace("\n", " ")
+        md = markdown_cell
         out = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
         out += ["| " + " | ".join(md(r.get(c)) for c in columns) + " |" for r in rows]
         return "\n".join(out) + f"\n\n{legend}\n"

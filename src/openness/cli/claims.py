@@ -180,8 +180,13 @@ refutes it, but a fact that would decide it is not stated), 2 bad input. With --
             raise OpennessError("give --claim ID or --all-claims (`openness claims` lists the ids)")
         claim_ids = list(known_claims()) if all_claims else [resolve_claim(claim_id).id]
         if file is not None:
-            if not file.is_file():
+            if file.is_dir():
+                raise OpennessError(f"{file}: is a folder; --file takes one release description file "
+                                    "(use --data for a folder)")
+            if not file.exists():
                 raise OpennessError(f"{file}: no such file")
+            if not file.is_file():
+                raise OpennessError(f"{file}: not a regular file")
             dataset = load_dataset([*data, file], store, judged=True)
             iris = [_file_project(dataset, file).iri]
         else:

@@ -25,8 +25,10 @@ Examples:
 @click.option("--no-verdicts", is_flag=True, help="Skip computing claim verdicts (faster).")
 @click.option("--no-catalogues", is_flag=True,
               help="Leave out the bundled catalogue snapshots (EOSAI, MOF): the curated graph only, much faster.")
+@click.option("--force", is_flag=True,
+              help="Replace a previous site even when it holds files publish did not write (they are deleted).")
 @guarded
-def publish(out, base_iri, data, no_verdicts, no_catalogues) -> None:
+def publish(out, base_iri, data, no_verdicts, no_catalogues, force) -> None:
     """Write the graph as a static linked-data site into OUT (replaced only when the build succeeds)."""
     from rich.progress import Progress
 
@@ -35,7 +37,7 @@ def publish(out, base_iri, data, no_verdicts, no_catalogues) -> None:
     dataset = load_dataset(data, include_generated=not no_catalogues)
     with Progress(transient=True, console=_stderr_console()) as bar:
         task = bar.add_task("publishing", total=None)
-        report = build(out, data, base_iri, dataset=dataset, with_verdicts=not no_verdicts,
+        report = build(out, data, base_iri, dataset=dataset, with_verdicts=not no_verdicts, force=force,
                        progress=lambda done, total: bar.update(task, completed=done, total=total))
     for line in report.notes:
         note(f"openness: note: {line}")
@@ -134,7 +136,9 @@ def export_spdx(project, out, release, data, store) -> None:
     from ..linked_data.export_spdx import build, write
     from ..graph.projects import resolve_project
     from ..graph.query import LocalBackend
+    from ..files import check_output
 
+    check_output(out)   # a FIFO, device, folder or symlink is refused before any work
     dataset = load_dataset(data, store)
     ref = resolve_project(LocalBackend(dataset), project)
     document = build(dataset, ref.iri, release)
