@@ -21,7 +21,8 @@ Exit codes:
   0    success (the claim holds, the graph is consistent)
   1    does not hold (a claim fails, the graph is inconsistent)
   2    bad input (a file, option or value; one line on stderr naming it)
-  3    undetermined (a query stopped at --timeout)
+  3    undetermined (no stated fact refutes the claim, but one that would decide it
+       is not stated; or a query stopped at --timeout)
   4    a server, store or endpoint could not be reached or failed
   130  interrupted (Ctrl-C)"""
 
