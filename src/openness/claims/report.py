@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from ..text import table, to_json
+from ..text import paragraphs, table, to_json
 
 KEY_CLAIMS = ["osaid-1.0", "open-weights", "weights-available", "fully-open", "mof-class-3",
               "eu-ai-act-gpai-exemption", "commercial-use"]
@@ -46,6 +46,36 @@ def matrix(dataset, verdicts: list[dict]) -> list[dict]:
     return sorted(rows.values(), key=lambda r: (r["label"].casefold(), r["project"]))
 
 
+TERMINAL_WORDS = {"holds": "yes", "does-not-hold": "no", "undetermined": "unknown"}
+
+
+def outcome(v: dict) -> str:
+    """holds, does-not-hold or undetermined (verdict dicts before three-valued verdicts: from conforms)."""
+    return str(v.get("verdict") or ("holds" if v.get("conforms") else "does-not-hold"))
+
+
+def terminal_table(dataset, verdicts: list[dict], claims: list[str]) -> str:
+    """The matrix for a terminal: short cells (yes / no / unknown, "OW" marking open-washing) that fit
+    80 columns, and the open-washing spelt out below the table."""
+    washed = open_washing(dataset, verdicts)
+    rows: dict[str, dict] = {}
+    notes: list[str] = []
+    for v in verdicts:
+        row = rows.setdefault(v["project"], {"label": v["label"]})
+        cell = TERMINAL_WORDS.get(outcome(v), outcome(v))
+        who = washed.get((v["project"], v["claim"]))
+        if who:
+            cell += " (OW)"
+            notes.append(f"{v['label']}: {v['claim']} claimed by {', '.join(who)}")
+        row[v["claim"]] = cell
+    ordered = sorted(rows.values(), key=lambda r: r["label"].casefold())
+    text = table(["project", *claims], [[r["label"], *(r.get(c) for c in claims)] for r in ordered])
+    if notes:
+        text += paragraphs(["OW: open-washing, a recorded claim the verdict refutes:",
+                            *sorted(notes, key=str.casefold)])
+    return text
+
+
 def render(dataset, verdicts: list[dict], fmt: str) -> str:
     """The report as table, markdown, html or json (json: the rows plus the full verdicts)."""
     claims = sorted({v["claim"] for v in verdicts}, key=lambda c: KEY_CLAIMS.index(c) if c in KEY_CLAIMS else 99)
@@ -54,7 +84,7 @@ def render(dataset, verdicts: list[dict], fmt: str) -> str:
         return to_json({"claims": claims, "rows": rows, "verdicts": verdicts})
     columns = ["label", *claims]
     if fmt == "table":
-        return table(columns, [[r.get(c) for c in columns] for r in rows])
+        return terminal_table(dataset, verdicts, claims)
     if fmt == "markdown":
         def md(text: object) -> str:
             return str(text or "").replace("|", "\\|").replace("\n", " ")
