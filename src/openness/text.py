@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import sys
+import re
 import textwrap
 from collections.abc import Mapping, Sequence
 
@@ -72,30 +73,43 @@ def use_colour() -> bool:
     return sys.stdout is not None and sys.stdout.isatty()
 
 
+def _pieces(word: str) -> list[str]:
+    """A word's parts a line may end after: the word itself, cut only after its hyphens."""
+    return re.findall(r"[^-]*-+|[^-]+", word) or [word]
+
+
 def _wrap(text: str, width: int | None) -> list[str]:
-    """Lines of `text` at most `width` wide, broken between words or after hyphens, never inside a word."""
+    """Lines of `text` at most `width` wide, broken between words or after hyphens, never inside a word
+    (a part longer than `width` gets a line of its own, overflowing rather than split)."""
     lines: list[str] = []
-    for paragraph in text.split("\n") or [""]:
+    for paragraph in text.split("\n"):
         if width is None:
             lines.append(paragraph)
             continue
-        wrapped = textwrap.wrap(paragraph, width=width, break_long_words=False, break_on_hyphens=True)
-        lines.extend(wrapped or [""])
+        line = ""
+        for word in paragraph.split():
+            for n, piece in enumerate(_pieces(word)):
+                joined = line + (" " if n == 0 and line else "") + piece
+                if len(joined) <= width or not line:
+                    line = joined
+                else:
+                    lines.append(line)
+                    line = piece
+        lines.append(line)
     return lines or [""]
 
 
 def _min_width(text: str) -> int:
-    """The narrowest a cell can be without splitting a word: its longest word (hyphen parts apart)."""
-    return max((len(w) for line in text.split("\n")
-                for w in textwrap.wrap(line, width=1, break_long_words=False, break_on_hyphens=True)), default=0)
+    """The narrowest a cell can be without splitting a word: its longest word part."""
+    return max((len(p) for w in text.split() for p in _pieces(w)), default=0)
 
 
-def _widths(cells: Sequence[Sequence[str]], width: int | None) -> list[int]:
+def _widths(cells: Sequence[Sequence[str]], width: int | None, gap: int = len(GAP)) -> list[int]:
     columns = len(cells[0])
     most = [max(len(line) for row in cells for line in row[i].split("\n")) for i in range(columns)]
     if width is None:
         return most
-    room = width - len(GAP) * (columns - 1)
+    room = width - gap * (columns - 1)
     if sum(most) <= room:
         return most
     least = [max(_min_width(row[i]) for row in cells) for i in range(columns)]
@@ -138,7 +152,12 @@ def table(columns: Sequence[str], rows: Sequence[Sequence[object]], title: str |
         width = output_width()
     colour = use_colour() if colour is None else colour
     cells = [[str(c) for c in columns]] + [[_cell(v) for v in row] for row in rows]
-    widths = _widths(cells, width if isinstance(width, int) else None)
+    fit = width if isinstance(width, int) and width is not True else None
+    widths = _widths(cells, fit)
+    gap = GAP
+    if fit and sum(widths) + len(GAP) * (len(widths) - 1) > fit:
+        gap = " "  # narrow terminal: one space between columns rather than splitting words
+        widths = _widths(cells, fit, 1)
     out: list[str] = []
     if title:
         out.append(f"{_BOLD}{title}{_RESET}" if colour else title)
@@ -153,9 +172,9 @@ def table(columns: Sequence[str], rows: Sequence[Sequence[object]], title: str |
                     parts.append(f"{_BOLD}{padded}{_RESET}" if colour and text else padded)
                 else:
                     parts.append(_paint(row[i], padded, colour) if line == 0 else padded)
-            out.append(GAP.join(parts).rstrip())
+            out.append(gap.join(parts).rstrip())
         if number == 0:
-            out.append(GAP.join("─" * w for w in widths))
+            out.append(gap.join("─" * w for w in widths))
     return "\n".join(out) + "\n"
 
 

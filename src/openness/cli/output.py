@@ -34,4 +34,5 @@ def render_result(result: QueryResult, fmt: str, hide: tuple[str, ...] = ()) -> 
         return csv_text(result.variables, values)
     shown = [c for c in result.variables if c not in hide]
     rows = [[short(d[c]) for c in shown] for d in dicts]
-    return table(shown, rows) + f"{len(rows)} row{'s' if len(rows) != 1 else ''}\n"
+    # Headers read as words on a terminal (copy_make -> "copy make") so they can wrap; csv/json keep the names.
+    return table([c.replace("_", " ") for c in shown], rows) + f"{len(rows)} row{'s' if len(rows) != 1 else ''}\n"
