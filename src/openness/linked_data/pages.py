@@ -301,21 +301,51 @@ class Pages:
         return self.render("methodology.html", linker, title="Methodology and corrections", claims=items)
 
     def figure2(self, linker: Linker) -> str:
-        """The seed article's Figure 2 (figure-2-spectrum) beside what the licences grant (freedoms-vs-licence)."""
+        """The seed article's Figure 2 (figure-2-spectrum) beside what the licences grant
+        (freedoms-vs-licence, laid out on the same grid), and the outcomes per claim over every project."""
+        from markupsafe import Markup
+
         from ..graph.query import saved_queries
+        from .site_data import outcome_chart
         from .site_pages import ViewQueries
 
         queries, saved = ViewQueries(self.view), saved_queries()
 
-        def table(name: str) -> dict:
-            names, rows = queries.select(saved[name].text)
-            return {"title": saved[name].title if hasattr(saved[name], "title") else name, "columns": names,
-                    "rows": [[None if t is None else (t.value if not isinstance(t, ox.Literal) or t.datatype is None
-                              or t.datatype.value != XSD + "boolean" else t.value == "true") for t in row] for row in rows]}
+        def plain(term):
+            if term is None:
+                return None
+            if isinstance(term, ox.Literal) and term.datatype is not None and term.datatype.value == XSD + "boolean":
+                return term.value == "true"
+            return term.value
 
-        return self.render("figure2.html", linker, title="Figure 2: the spectrum of openness",
-                           figure=table("figure-2-spectrum"), grants=table("freedoms-vs-licence"))
+        names, rows = queries.select(saved["figure-2-spectrum"].text)
+        figure = [dict(zip(names, (plain(t) for t in row))) for row in rows]
+        freedoms = [n for n in names if n not in ("example", "notes")]
+        names, rows = queries.select(saved["freedoms-vs-licence"].text)
+        grants: dict[tuple[str, str], dict] = {}
+        for row in rows:
+            r = dict(zip(names, (plain(t) for t in row)))
+            key = (str(r["example"]), str(r["freedom"]).lower().replace("/", "_"))
+            grants[key] = {"grants": r["licence_grants"], "article": r["article_grants"],
+                           "why": f"{r['licences'] or ''}: {r['licence_evidence'] or 'no licence action grants it'}"}
+        licensed = [f for f in freedoms if any(k[1] == f for k in grants)]
+        with_terms = {row[0].value for row in queries.select(FIGURE_2_LICENSED)[1]}
+        site = self.site()
+        chart = Markup(outcome_chart(site.counts())) if site.claims and site.verdicts else None
+        return self.render("figure2.html", linker, title="Figure 2: the spectrum of openness", figure=figure,
+                           freedoms=freedoms, licensed=licensed, grants=grants, chart=chart, with_terms=with_terms,
+                           projects=len({k[0] for k in site.verdicts}))
 
+
+FIGURE_2_LICENSED = """
+PREFIX oo: <https://w3id.org/openness/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT DISTINCT ?example WHERE {
+  ?a a oo:Assessment ; prov:wasAttributedTo oo:UnravelingOpenSourceAI ; oo:assessedProject ?p .
+  ?p rdfs:label ?example ; oo:currentRelease/oo:hasComponent/dct:license ?lic .
+}"""
 
 COMPARE_QUERY = """
 PREFIX oo: <https://w3id.org/openness/ontology#>

@@ -162,13 +162,13 @@ def build(dataset, view, projects: Sequence[Mapping], verdicts: Sequence[Mapping
     return SiteData(rows, kinds, claims, by_pair, licences)
 
 
-def outcome_chart(counts: Sequence[Mapping], total_width: int = 640) -> str:
+def outcome_chart(counts: Sequence[Mapping], total_width: int = 820) -> str:
     """Outcomes per claim as an inline SVG (stacked bars, counts written on them), made at publish time.
 
     Only numbers and claim ids go into the SVG; they are escaped, so it is safe inline."""
     from html import escape
 
-    bar_left, bar_width, row = 190, total_width - 190 - 20, 28
+    bar_left, bar_width, row = 190, total_width - 190 - 230, 28
     height = row * len(counts) + 40
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {total_width} {height}" width="{total_width}" '
              f'height="{height}" role="img" aria-labelledby="chart-title" class="chart">',
@@ -188,8 +188,10 @@ def outcome_chart(counts: Sequence[Mapping], total_width: int = 640) -> str:
             if w >= 22:
                 parts.append(f'<text x="{x + w / 2:.1f}" y="{y + 16}" text-anchor="middle" class="chart-n {css}-text">{n}</text>')
             x += w
+        summary = ", ".join(f"{c[k]} {OUTCOME_LABELS[k]}" for k in ("holds", "does-not-hold", "undetermined") if c[k])
+        parts.append(f'<text x="{bar_left + bar_width + 10}" y="{y + 16}" class="chart-label">{escape(summary)}</text>')
     legend_y = height - 12
-    parts.append(f'<text x="{bar_left}" y="{legend_y}" class="chart-legend">Bars: holds (green), does not hold (red), '
-                 'undetermined (grey); numbers are projects.</text>')
+    parts.append(f'<text x="{bar_left}" y="{legend_y}" class="chart-legend">Green: holds; red: does not hold; '
+                 'grey: undetermined. Numbers are projects.</text>')
     parts.append("</svg>")
     return "\n".join(parts)

@@ -120,7 +120,11 @@ def project_context(pages, iri: str, linker) -> dict:
         order = {k: i for i, k in enumerate(KIND_ORDER)}
         comps = sorted(({**c, "licences": list(c["licences"].values()), "strings": sorted(c["strings"])}
                         for c in components.values()), key=lambda c: (order.get(c["kind_id"], 99), c["kind"]))
+        history = [{"text": view.label(lic), "href": linker.href(lic.value) if isinstance(lic, ox.NamedNode) else None,
+                    "dates": " to ".join(x for x in (_text(since) or "", _text(until) or "") if x), "source": _text(src) or ""}
+                   for lic, since, until, src in q.select(RELEASE_LICENCE_HISTORY, {"release": release})[1]]
         releases.append({"label": view.label(release), "href": linker.href(release.value), "issued": _text(issued) or "",
+                         "licence_history": sorted(history, key=lambda h: h["dates"]),
                          "version": _text(version) or "", "current": current is not None and current.value == "true",
                          "components": comps})
     releases.sort(key=lambda r: (not r["current"], r["issued"] == "", [-ord(ch) for ch in r["issued"]]))
@@ -161,12 +165,34 @@ SELECT DISTINCT $licence ?project ?kind WHERE {
 LICENCE_HISTORY = """
 PREFIX oo: <https://w3id.org/openness/ontology#>
 PREFIX dct: <http://purl.org/dc/terms/>
-SELECT $licence ?p ?other ?date WHERE {
+SELECT $licence ?p ?other ?from ?until WHERE {
   { $licence oo:supersededBy ?other . BIND("superseded by" AS ?p) }
   UNION { ?other oo:supersededBy $licence . BIND("supersedes" AS ?p) }
-  UNION { ?other oo:licenceHistory ?h . ?h ?hp $licence . BIND("in the licence history of" AS ?p) }
-  OPTIONAL { ?other dct:issued ?date . }
+  UNION { ?other oo:licenceHistory ?h . ?h dct:license $licence . BIND("the licence of" AS ?p)
+          OPTIONAL { ?h oo:validFrom ?from . } OPTIONAL { ?h oo:validUntil ?until . } }
 }"""
+RELEASE_LICENCE_HISTORY = """
+PREFIX oo: <https://w3id.org/openness/ontology#>
+PREFIX dct: <http://purl.org/dc/terms/>
+SELECT $release ?lic ?from ?until ?source WHERE {
+  $release oo:licenceHistory ?h . ?h dct:license ?lic .
+  OPTIONAL { ?h oo:validFrom ?from . } OPTIONAL { ?h oo:validUntil ?until . } OPTIONAL { ?h dct:source ?source . }
+}"""
+STRING_DETAILS = """
+PREFIX oo: <https://w3id.org/openness/ontology#>
+SELECT $licence ?cap ?region WHERE {
+  OPTIONAL { $licence oo:userCapMAU ?cap . } OPTIONAL { $licence oo:excludedRegion ?region . }
+}"""
+
+
+def humane(view, term) -> str:
+    """A label, or the local name made readable (odrl:DerivativeWorks -> "Derivative works")."""
+    import re
+
+    if view.has_label(term.value):
+        return view.label(term)
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", view.label(term)).split()
+    return " ".join([words[0]] + [w.lower() for w in words[1:]]) if words else view.label(term)
 
 
 def licence_context(pages, iri: str, linker) -> dict:
@@ -175,7 +201,7 @@ def licence_context(pages, iri: str, linker) -> dict:
     node = ox.NamedNode(iri)
     rules: dict[str, list[dict]] = {"permission": [], "duty": [], "prohibition": []}
     for kind, action, comment in q.select(LICENCE_RULES, {"licence": node})[1]:
-        item = {"text": view.label(action), "detail": _text(comment) or ""}
+        item = {"text": humane(view, action), "detail": _text(comment) or ""}
         if item not in rules[kind.value]:
             rules[kind.value].append(item)
     strings = sorted({view.label(t.object) for t in view.outgoing(node) if t.predicate.value == ONTOLOGY + "stringAttached"})
@@ -185,7 +211,15 @@ def licence_context(pages, iri: str, linker) -> dict:
         if kind is not None:
             entry["kinds"].add(view.label(kind))
     history = [{"relation": p.value, "text": view.label(other), "href": linker.href(other.value) if isinstance(other, ox.NamedNode) else None,
-                "date": _text(date) or ""} for p, other, date in q.select(LICENCE_HISTORY, {"licence": node})[1]]
+                "date": " to ".join(x for x in (_text(since) or "", _text(until) or "") if x)}
+               for p, other, since, until in q.select(LICENCE_HISTORY, {"licence": node})[1]]
+    details: dict[str, str] = {}
+    for cap, region in q.select(STRING_DETAILS, {"licence": node})[1]:
+        if cap is not None:
+            details["User cap"] = f"above {int(float(cap.value)):,} monthly active users"
+        if region is not None:
+            details.setdefault("Geographic exclusion", region.value)
+    strings = [{"text": s, "detail": details.get(s, "")} for s in strings]
     return {"rules": {k: sorted(v, key=lambda r: r["text"].casefold()) for k, v in rules.items()}, "strings": strings,
             "users": sorted(({**u, "kinds": sorted(u["kinds"])} for u in users.values()), key=lambda u: u["text"].casefold()),
             "history": history}
