@@ -67,6 +67,12 @@
     boxes.forEach(function (s, i) { if (ids[i]) { s.value = ids[i]; } });
     render(data, ids);
     form.hidden = false;
+    var note = document.getElementById("compare-note");
+    if (note) { note.textContent = ""; }
+    var share = document.getElementById("share");
+    if (share) {
+      share.href = "?" + ids.map(function (v, i) { return String.fromCharCode(97 + i) + "=" + encodeURIComponent(v); }).join("&");
+    }
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       var picked = selects().map(function (s) { return s.value; }).filter(function (v) { return v; });
