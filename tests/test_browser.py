@@ -80,6 +80,11 @@ def test_hostile_labels_show_as_text_and_never_run(page, site_url):
     assert page.locator("h1").inner_text() == "<script>alert(1)</script>"
     page.goto(site_url + "/licences.html")
     assert page.get_by_text("<img src=x onerror=alert(1)>").first.is_visible()
+    page.goto(site_url + "/compare.html?a=hostile&b=olmo")
+    page.wait_for_function("document.querySelector('#compare thead th:nth-child(2)').innerText.indexOf('<script>') === 0")
+    page.goto(site_url + "/index.html")
+    page.fill("#q", "<script>")
+    assert page.get_by_role("link", name="<script>alert(1)</script>").is_visible()
     page.wait_for_timeout(200)
     assert page.dialogs == []
     assert page.locator("main img").count() == 0

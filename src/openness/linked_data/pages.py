@@ -240,7 +240,9 @@ class Pages:
         """compare.json: what compare.js renders (links relative to the compare page)."""
         import json
 
-        return json.dumps(self.site().compare_json(lambda iri: linker.href(iri)), ensure_ascii=False, sort_keys=True)
+        text = json.dumps(self.site().compare_json(lambda iri: linker.href(iri)), ensure_ascii=False, sort_keys=True)
+        # Markup characters as JSON escapes: the same data, and never HTML if a browser sniffs the file.
+        return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
     def projects(self, linker: Linker, projects: Sequence[Mapping[str, object]]) -> str:
         """The projects index with each project's claim verdicts (one column per claim)."""
