@@ -37,7 +37,7 @@ def unwrapped(run_cli, monkeypatch, *args):
 
 
 @pytest.mark.parametrize("args", [("claims",), ("query", "run", "figure-2-spectrum"),
-                                  ("query", "run", "freedoms-vs-licence"), ("projects",)])
+                                  ("query", "run", "freedoms-vs-licence"), ("projects",), ("show", "olmo")])
 def test_tables_fit_80_columns_without_splitting_words(run_cli, monkeypatch, args):
     whole = unwrapped(run_cli, monkeypatch, *args)
     monkeypatch.setenv("COLUMNS", "80")

@@ -1,7 +1,8 @@
 """Text for people and scripts, shared by the command line, the report and the site: stable JSON, CSV,
 and terminal tables. Below every other package: it knows no graph, claim or page.
 
-Terminal tables fit the terminal: cells wrap between words (and after a hyphen), never inside a word;
+Terminal tables fit the terminal: cells wrap between words (after a hyphen, or a slash in a URL),
+never inside a word;
 IRIs are shortened by the caller (`shorten_iri` with a prefix map). Where the output goes decides the
 rest: on a terminal the table fits its width and outcomes are coloured; piped, rows are never wrapped
 and no colour is written, unless COLUMNS is set explicitly (then the table fits COLUMNS). NO_COLOR
@@ -74,7 +75,9 @@ def use_colour() -> bool:
 
 
 def _pieces(word: str) -> list[str]:
-    """A word's parts a line may end after: the word itself, cut only after its hyphens."""
+    """A word's parts a line may end after: cut only after its hyphens (and, in a URL, after a slash)."""
+    if "://" in word:
+        return re.findall(r"[^-/]*[-/]+|[^-/]+", word) or [word]
     return re.findall(r"[^-]*-+|[^-]+", word) or [word]
 
 
