@@ -140,7 +140,10 @@ def project_context(pages, iri: str, linker) -> dict:
     for source, checked in q.select(SOURCES, {"project": node})[1]:
         if isinstance(source, ox.NamedNode):
             sources[source.value] = max(sources.get(source.value, ""), _text(checked) or "")
-    return {"verdicts": verdicts, "releases": releases, "recorded": recorded,
+    row = next((p for p in pages.site().projects if p["iri"] == iri), None)
+    other = "llama-2" if slug_of(iri) != "llama-2" else "olmo"
+    return {"verdicts": verdicts, "releases": releases, "recorded": recorded, "row": row,
+            "compare": f"{linker.page('compare')}?a={slug_of(iri)}&b={other}",
             "sources": [{"iri": s, "text": view.label(ox.NamedNode(s)) if s.startswith(ONTOLOGY) else s,
                          "href": linker.href(s) or s, "checked": d} for s, d in sorted(sources.items())],
             "data_file": f"data/projects/{slug_of(iri)}.ttl", "labels": OUTCOME_LABELS}
