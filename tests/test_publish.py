@@ -105,7 +105,8 @@ def test_index_pages_link_resources(site):
 def test_hostile_labels_are_escaped_everywhere(site):
     pages = [site / "id" / "project" / "hostile.html", site / "id" / "licence" / "hostile-licence.html",
              site / "id" / "release" / "hostile-v1.html", site / "projects.html", site / "licences.html",
-             site / "compare.html", site / "id" / "component" / "hostile-v1-final-parameters.html"]
+             site / "compare.html", site / "id" / "component" / "hostile-v1-final-parameters.html",
+             site / "index.html", site / "compare.json"]
     for page in pages:
         html = page.read_text()
         for hostile in HOSTILE_STRINGS:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 
-from ..text import markdown_cell, table, to_json
+from ..text import markdown_cell, paragraphs, table, to_json
 
 KEY_CLAIMS = ["osaid-1.0", "open-weights", "weights-available", "fully-open", "mof-class-3",
               "eu-ai-act-gpai-exemption", "commercial-use"]
@@ -143,6 +143,45 @@ def matrix(dataset, verdicts: list[dict], recorded: list[dict] | None = None) ->
     return sorted(rows.values(), key=lambda r: (r["label"].casefold(), r["project"]))
 
 
+TERMINAL_WORDS = {"holds": "yes", "does-not-hold": "no", "undetermined": "unknown"}
+
+
+def outcome(v: dict) -> str:
+    """holds, does-not-hold or undetermined (verdict dicts before three-valued verdicts: from conforms)."""
+    return str(v.get("verdict") or ("holds" if v.get("conforms") else "does-not-hold"))
+
+
+MARKS = {"refuted": "OW", "unverified": "UV", "supported": "S"}
+
+
+def terminal_table(dataset, verdicts: list[dict], claims: list[str], recorded: list[dict] | None = None) -> str:
+    """The matrix for a terminal: short cells (yes / no / unknown; a recorded claim marked OW when refuted,
+    i.e. open-washing, UV when unverified, S when supported) that fit 80 columns, with the recorded
+    claims spelt out below the table."""
+    recorded = recorded_claims(dataset, verdicts) if recorded is None else recorded
+    marks: dict[tuple[str, str], set[str]] = {}
+    notes: list[str] = []
+    labels = {v["project"]: v["label"] for v in verdicts}
+    for item in recorded:
+        marks.setdefault((item["project"], item["claim"]), set()).add(MARKS[item["outcome"]])
+        notes.append(f"{MARKS[item['outcome']]} {labels.get(item['project'], item['project'])}: {item['claim']} "
+                     f"claimed by {', '.join(item['by'])}")
+    rows: dict[str, dict] = {}
+    for v in verdicts:
+        row = rows.setdefault(v["project"], {"label": v["label"]})
+        cell = TERMINAL_WORDS.get(outcome(v), outcome(v))
+        found = marks.get((v["project"], v["claim"]))
+        if found:
+            cell += " (" + ",".join(sorted(found)) + ")"
+        row[v["claim"]] = cell
+    ordered = sorted(rows.values(), key=lambda r: r["label"].casefold())
+    text = table(["project", *claims], [[r["label"], *(r.get(c) for c in claims)] for r in ordered])
+    if notes:
+        text += paragraphs(["Recorded claims: OW refuted (open-washing), UV unverified (undetermined), "
+                            "S supported; unknown = undetermined:", *sorted(set(notes), key=str.casefold)])
+    return text
+
+
 def render(dataset, verdicts: list[dict], fmt: str, verdict_for=None) -> str:
     """The report as table, markdown, html or json (json: the rows, the recorded claims and the full verdicts)."""
     claims = sorted({v["claim"] for v in verdicts}, key=lambda c: KEY_CLAIMS.index(c) if c in KEY_CLAIMS else 99)
@@ -154,7 +193,7 @@ def render(dataset, verdicts: list[dict], fmt: str, verdict_for=None) -> str:
     legend = ("yes = holds, no = does not hold, undetermined = a deciding fact is not stated; recorded claims: "
               "supported, refuted (open-washing) or unverified")
     if fmt == "table":
-        return table(columns, [[r.get(c) for c in columns] for r in rows]) + legend + "\n"
+        return terminal_table(dataset, verdicts, claims, recorded)
     if fmt == "markdown":
         md = markdown_cell
         out = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]

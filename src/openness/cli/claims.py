@@ -9,7 +9,7 @@ import click
 
 from .common import emit, format_option, graph_options, guarded, load_dataset, note
 from ..errors import OpennessError
-from .output import dict_table, to_json
+from .output import dict_table, short, to_json
 
 
 EXIT_CODES = {"holds": 0, "does-not-hold": 1, "undetermined": 3}
@@ -142,7 +142,8 @@ def register(cli: click.Group) -> None:
         if fmt == "json":
             emit(to_json(items))
         else:
-            emit(dict_table(items, ["id", "title", "source", "shape"]) + f"{len(items)} claims")
+            shown = [{k: short(v) for k, v in item.items()} for item in items]
+            emit(dict_table(shown, ["id", "title", "source", "shape"]) + f"{len(items)} claims")
 
     @cli.command(epilog="""\b
 Examples:

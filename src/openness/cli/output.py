@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from ..graph.query import QueryResult, plain, rows_as_dicts
-from ..text import csv_text, dict_table, table, to_json
+from ..text import csv_text, dict_table, shorten_iri, table, to_json
 
-__all__ = ["csv_text", "dict_table", "render_result", "rows_as_dicts", "table", "to_json", "plain"]
+__all__ = ["csv_text", "dict_table", "render_result", "rows_as_dicts", "short", "table", "to_json", "plain"]
+
+
+def short(value: object) -> object:
+    """An IRI as a prefixed name for a terminal table (oo:OSAID10, project:olmo, shape:Osaid10)."""
+    from ..linked_data.documents import prefixes_for
+
+    return shorten_iri(value, {**prefixes_for(), "shape": "https://w3id.org/openness/shapes#"})
 
 
 def render_result(result: QueryResult, fmt: str, hide: tuple[str, ...] = ()) -> str:
@@ -26,5 +33,6 @@ def render_result(result: QueryResult, fmt: str, hide: tuple[str, ...] = ()) -> 
     if fmt == "csv":
         return csv_text(result.variables, values)
     shown = [c for c in result.variables if c not in hide]
-    rows = [[d[c] for c in shown] for d in dicts]
-    return table(shown, rows) + f"{len(rows)} row{'s' if len(rows) != 1 else ''}\n"
+    rows = [[short(d[c]) for c in shown] for d in dicts]
+    # Headers read as words on a terminal (copy_make -> "copy make") so they can wrap; csv/json keep the names.
+    return table([c.replace("_", " ") for c in shown], rows) + f"{len(rows)} row{'s' if len(rows) != 1 else ''}\n"

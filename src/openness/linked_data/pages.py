@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -21,6 +22,17 @@ _SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_FORMAT_LABELS = {"text/turtle": "Turtle", "application/ld+json": "JSON-LD",
                      "application/n-triples": "N-Triples", "application/rdf+xml": "RDF/XML"}
+
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_TYPES = {".css": "text/css", ".js": "text/javascript"}
+
+
+def static_files() -> dict[str, bytes]:
+    """The site's style sheet and scripts by site path ("static/site.css"): files, never inline, so the
+    server's Content-Security-Policy can allow scripts and styles from the site itself only."""
+    return {f"static/{p.name}": p.read_bytes() for p in sorted(STATIC_DIR.iterdir())
+            if p.suffix in STATIC_TYPES and p.is_file()}
 
 
 @lru_cache(maxsize=1)
@@ -144,42 +156,34 @@ class Pages:
         kind = (linker.path_of(iri) or "id/resource").split("/")[1]
         incoming = [{"subject": self.value(t.subject, linker), "predicate": self.predicate(t.predicate, linker)}
                     for t in self.view.incoming(node) if isinstance(t.subject, ox.NamedNode)]
-        verdicts = [v for v in self.verdicts if str(v.get("project")) == iri]
+        from .site_pages import licence_context, project_context
+
+        extra = {"project": project_context(self, iri, linker) if kind == "project" else None,
+                 "licence": licence_context(self, iri, linker) if kind == "licence" else None}
         return self.render("resource.html", linker, title=self.view.label(node), iri=iri, kind=kind,
                            rows=self.rows(node, linker), incoming=incoming[:500], formats=linker.formats(iri),
-                           components=self.components(node, linker) if kind == "project" else [],
-                           verdicts=[self._verdict(v) for v in verdicts],
-                           verdicts_note=self.verdicts_note if kind == "project" else None)
+                           verdicts_note=self.verdicts_note if kind == "project" else None, **extra)
 
-    def components(self, project: ox.NamedNode, linker: Linker) -> list[dict[str, object]]:
-        """The project's releases and components, with availability and licences, for its page."""
-        view, out = self.view, []
-        has_release, has_component = ox.NamedNode(ONTOLOGY + "hasRelease"), ox.NamedNode(ONTOLOGY + "hasComponent")
-        kind_p, avail_p = ox.NamedNode(ONTOLOGY + "componentKind"), ox.NamedNode(ONTOLOGY + "availability")
-        licence_p = ox.NamedNode("http://purl.org/dc/terms/license")
-        for rel in (t.object for t in view.outgoing(project) if t.predicate == has_release):
-            for comp in (t.object for t in view.outgoing(rel) if t.predicate == has_component):
-                facts = view.outgoing(comp)
-                kinds = [self.value(t.object, linker) for t in facts if t.predicate == kind_p]
-                avail = [self.value(t.object, linker) for t in facts if t.predicate == avail_p]
-                licences = [self.value(t.object, linker) for t in facts if t.predicate == licence_p]
-                out.append({"release": self.value(rel, linker), "component": self.value(comp, linker),
-                            "kinds": kinds, "availability": avail, "licences": licences,
-                            "sort": (view.label(rel).casefold(), " ".join(str(k["text"]) for k in kinds).casefold())})
-        return sorted(out, key=lambda c: c["sort"])
+    def claim_title(self, claim_id: str) -> str:
+        from ..claims.catalogue import claims
 
-    @staticmethod
-    def _verdict(v: Mapping) -> dict[str, object]:
-        results = []
-        for r in v.get("results") or []:
-            if isinstance(r, Mapping):
-                results.append(str(r.get("message") or r.get("explanation") or r))
-            else:
-                results.append(str(r))
-        interpretations = [str(i.get("text") if isinstance(i, Mapping) and "text" in i else i)
-                           for i in (v.get("interpretations") or [])]
-        return {"claim": str(v.get("claim")), "conforms": v.get("conforms"), "results": results,
-                "interpretations": interpretations}
+        known = claims()
+        return known[claim_id].title if claim_id in known else claim_id
+
+    def site(self):
+        """The matrix data (projects, claims, component kinds), built once per set of verdicts."""
+        from ..claims.report import KEY_CLAIMS
+        from .site_data import build
+        from .site_pages import ViewQueries, project_list
+
+        key = (id(self.verdicts), len(self.verdicts))
+        if getattr(self, "_site_key", None) != key:
+            queries = ViewQueries(self.view)
+            ids = list(dict.fromkeys([*KEY_CLAIMS, *sorted({str(v.get("claim")) for v in self.verdicts})]))
+            self._site = build(queries, self.view, project_list(queries), self.verdicts,
+                               [c for c in ids if c in KEY_CLAIMS])
+            self._site_key = key
+        return self._site
 
     def ontology(self, linker: Linker) -> str:
         """The ontology documentation: one section per kind of term, one anchor per term."""
@@ -209,13 +213,43 @@ class Pages:
         return self.render("ontology.html", linker, title="Openness ontology", sections=sections,
                            formats=linker.formats(ONTOLOGY_IRI), iri=ONTOLOGY_IRI)
 
-    def index(self, linker: Linker, counts: Mapping[str, int]) -> str:
-        return self.render("index.html", linker, title="Openness", counts=counts)
+    def index(self, linker: Linker, counts: Mapping[str, int], catalogue: bool = False) -> str:
+        """The openness matrix: curated projects (or, with `catalogue`, the imported records)."""
+        from markupsafe import Markup
+
+        from .site_data import OUTCOME_LABELS, outcome_chart
+
+        site = self.site()
+        rows = [{**p, "href": linker.href(p["iri"])} for p in site.projects if p["curated"] != catalogue]
+        options = {"kinds": sorted({r["kind"] for r in rows}), "owners": sorted({r["owner"] for r in rows}, key=str.casefold),
+                   "licences": sorted({name for r in rows for name in r["licences"]}, key=str.casefold),
+                   "outcomes": [*OUTCOME_LABELS.items(), ("public", "public"), ("gated", "gated"), ("closed", "closed"),
+                                ("unknown", "unknown")]}
+        wanted = {r["iri"] for r in rows}
+        subset = type(site)(rows, site.kinds, site.claims, {k: v for k, v in site.verdicts.items() if k[0] in wanted})
+        chart = Markup(outcome_chart(subset.counts())) if site.claims and rows else None
+        return self.render("index.html", linker, title="Catalogue records" if catalogue else "Openness matrix",
+                           counts=counts, rows=rows, claims=site.claims, kinds=site.kinds, options=options,
+                           labels=OUTCOME_LABELS, chart=chart, catalogue=catalogue, verdicts_note=self.verdicts_note,
+                           catalogue_count=sum(1 for p in site.projects if not p["curated"]))
+
+    def catalogue(self, linker: Linker, counts: Mapping[str, int]) -> str:
+        return self.index(linker, counts, catalogue=True)
+
+    def compare_json(self, linker: Linker) -> str:
+        """compare.json: what compare.js renders (links relative to the compare page)."""
+        import json
+
+        text = json.dumps(self.site().compare_json(lambda iri: linker.href(iri)), ensure_ascii=False, sort_keys=True)
+        # Markup characters as JSON escapes: the same data, and never HTML if a browser sniffs the file.
+        return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
     def projects(self, linker: Linker, projects: Sequence[Mapping[str, object]]) -> str:
         """The projects index with each project's claim verdicts (one column per claim)."""
+        from .site_data import adapt
+
         claims = sorted({str(v.get("claim")) for v in self.verdicts})
-        table = {(str(v.get("project")), str(v.get("claim"))): v.get("conforms") for v in self.verdicts}
+        table = {(str(v.get("project")), str(v.get("claim"))): adapt(v)["verdict"] for v in self.verdicts}
         rows = [{"href": linker.href(str(p["iri"])), "label": p["label"], "kind": p["kind"],
                  "verdicts": [table.get((str(p["iri"]), c), "unknown") for c in claims]} for p in projects]
         return self.render("projects.html", linker, title="Projects", rows=rows, claims=claims,
@@ -225,14 +259,95 @@ class Pages:
         rows = [{**lic, "href": linker.href(str(lic["licence"]))} for lic in licences]
         return self.render("licences.html", linker, title="Licences", rows=rows)
 
-    def compare(self, linker: Linker, projects: Sequence[Mapping[str, object]],
-                cells: Mapping[tuple[str, str], str], kinds: Sequence[str]) -> str:
-        """Projects side by side: one column per project, one row per component kind."""
-        columns = [{"iri": str(p["iri"]), "label": p["label"], "href": linker.href(str(p["iri"])),
-                    "id": str(p["id"])} for p in projects]
-        rows = [{"kind": kind, "cells": [cells.get((c["iri"], kind), "") for c in columns]} for kind in kinds]
-        return self.render("compare.html", linker, title="Compare projects", columns=columns, rows=rows)
+    def compare(self, linker: Linker, projects: Sequence[Mapping[str, object]] = (),
+                cells: Mapping[tuple[str, str], str] | None = None, kinds: Sequence[str] = ()) -> str:
+        """Projects side by side (claims and component kinds); without script, a default pair.
 
+        `projects`, `cells` and `kinds` are accepted for callers of the former signature and unused:
+        the page reads the matrix data (`site()`)."""
+        from .site_data import OUTCOME_LABELS
+
+        site = self.site()
+        by_id = {p["id"]: p for p in site.projects}
+        curated = [p for p in site.projects if p["curated"]]
+        defaults = [i for i in ("olmo", "llama-2") if i in by_id] or [p["id"] for p in curated[:2]]
+        defaults = (defaults + [p["id"] for p in curated if p["id"] not in defaults])[:2] + [""]
+        shown = [by_id[i] for i in defaults if i]
+        rows = []
+        for c in site.claims:
+            cells_ = [{"text": OUTCOME_LABELS.get(p["outcomes"].get(c["id"], ""), "not checked"),
+                       "css": "o-" + p["outcomes"].get(c["id"], "undetermined")} for p in shown]
+            rows.append({"label": f"{c['title']} ({c['id']})", "cells": cells_})
+        for k in site.kinds:
+            cells_ = []
+            for p in shown:
+                cell = p["cells"].get(k["id"])
+                text = (cell["availability"] + (f" ({' AND '.join(cell['licences'])})" if cell["licences"] else "")
+                        if cell else "not stated")
+                cells_.append({"text": text, "css": "a-" + (cell["class"] if cell else "unknown")})
+            rows.append({"label": k["label"], "cells": cells_})
+        for r in rows:
+            r["differs"] = len({c["text"] for c in r["cells"]}) > 1
+        columns = [{"label": p["label"], "href": linker.href(p["iri"]), "owner": p["owner"]} for p in shown]
+        choices = curated + [p for p in site.projects if not p["curated"]]
+        return self.render("compare.html", linker, title="Compare projects", columns=columns, rows=rows,
+                           choices=choices, defaults=defaults)
+
+    def methodology(self, linker: Linker) -> str:
+        """How each claim is judged (shapes/claims.ttl), what undetermined means, how to correct a fact."""
+        from ..claims.catalogue import claims
+
+        items = [{"id": c.id, "title": c.title, "definition": c.definition, "source": c.source_label or c.source,
+                  "source_href": linker.href(c.source) or c.source, "interpretations": list(c.interpretations),
+                  "implies": list(c.implies)} for c in claims().values()]
+        return self.render("methodology.html", linker, title="Methodology and corrections", claims=items)
+
+    def figure2(self, linker: Linker) -> str:
+        """The seed article's Figure 2 (figure-2-spectrum) beside what the licences grant
+        (freedoms-vs-licence, laid out on the same grid), and the outcomes per claim over every project."""
+        from markupsafe import Markup
+
+        from ..graph.query import saved_queries
+        from .site_data import outcome_chart
+        from .site_pages import ViewQueries
+
+        queries, saved = ViewQueries(self.view), saved_queries()
+
+        def plain(term):
+            if term is None:
+                return None
+            if isinstance(term, ox.Literal) and term.datatype is not None and term.datatype.value == XSD + "boolean":
+                return term.value == "true"
+            return term.value
+
+        names, rows = queries.select(saved["figure-2-spectrum"].text)
+        figure = [dict(zip(names, (plain(t) for t in row))) for row in rows]
+        freedoms = [n for n in names if n not in ("example", "notes")]
+        names, rows = queries.select(saved["freedoms-vs-licence"].text)
+        grants: dict[tuple[str, str], dict] = {}
+        for row in rows:
+            r = dict(zip(names, (plain(t) for t in row)))
+            key = (str(r["example"]), str(r["freedom"]).lower().replace("/", "_"))
+            grants[key] = {"grants": r["licence_grants"], "article": r["article_grants"],
+                           "why": f"{r['licences'] or ''}: {r['licence_evidence'] or 'no licence action grants it'}"}
+        licensed = [f for f in freedoms if any(k[1] == f for k in grants)]
+        with_terms = {row[0].value for row in queries.select(FIGURE_2_LICENSED)[1]}
+        site = self.site()
+        chart = Markup(outcome_chart(site.counts())) if site.claims and site.verdicts else None
+        return self.render("figure2.html", linker, title="Figure 2: the spectrum of openness", figure=figure,
+                           freedoms=freedoms, licensed=licensed, grants=grants, chart=chart, with_terms=with_terms,
+                           projects=len({k[0] for k in site.verdicts}))
+
+
+FIGURE_2_LICENSED = """
+PREFIX oo: <https://w3id.org/openness/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT DISTINCT ?example WHERE {
+  ?a a oo:Assessment ; prov:wasAttributedTo oo:UnravelingOpenSourceAI ; oo:assessedProject ?p .
+  ?p rdfs:label ?example ; oo:currentRelease/oo:hasComponent/dct:license ?lic .
+}"""
 
 COMPARE_QUERY = """
 PREFIX oo: <https://w3id.org/openness/ontology#>

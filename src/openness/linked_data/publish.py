@@ -27,7 +27,7 @@ from ..graph.iris import DEFAULT_BASE
 from .documents import (DUMPS, RDF_MEDIA, GraphView, gzip_bytes, jsonld_context, prefixes_for, rebase,
                         serialize, void_triples)
 from ..claims.service import compute_verdicts
-from .pages import Linker, Pages, compare_cells
+from .pages import Linker, Pages, static_files
 
 MARKER = ".openness-site"
 # In a build folder while `publish` writes it: who writes it (host, process), so a later run can tell
@@ -187,11 +187,16 @@ def publish(out: Path | str, data: Iterable[Path | str] = (), base: str = DEFAUL
 
         projects = [{**p.as_dict()} for p in list_projects(LocalBackend(dataset))]
         licences = rows_as_dicts(run_local(dataset, saved_queries()["licences"].text))
-        cells, kinds = compare_cells(dataset)
         write("index.html", pages.index(top, counts))
+        write("catalogue.html", pages.catalogue(top, counts))
         write("projects.html", pages.projects(top, projects))
         write("licences.html", pages.licences(top, licences))
-        write("compare.html", pages.compare(top, projects, cells, kinds))
+        write("compare.html", pages.compare(top))
+        write("compare.json", pages.compare_json(top))
+        write("methodology.html", pages.methodology(top))
+        write("figure-2.html", pages.figure2(top))
+        for rel, content in static_files().items():
+            write(rel, content)
 
         sources = [(s.name, s.graph) for s in dataset.sources]
         write("void.ttl", ox.serialize(void_triples(view, sources), format=ox.RdfFormat.TURTLE,
