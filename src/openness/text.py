@@ -210,8 +210,12 @@ def paragraphs(lines: Sequence[str]) -> str:
     width = output_width()
     out = []
     for line in lines:
-        out.extend(textwrap.wrap(line, width=width, break_long_words=False, break_on_hyphens=False,
-                                 subsequent_indent="  ") if width else [line])
+        if not width:
+            out.append(line)
+            continue
+        first, *rest = _wrap(line, width)
+        # continuations are indented: wrap them again two columns narrower
+        out.extend([first, *("  " + part for part in _wrap(" ".join(rest), width - 2) if part)] if rest else [first])
     return "\n".join(out) + "\n"
 
 

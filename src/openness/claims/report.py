@@ -177,8 +177,8 @@ def terminal_table(dataset, verdicts: list[dict], claims: list[str], recorded: l
     ordered = sorted(rows.values(), key=lambda r: r["label"].casefold())
     text = table(["project", *claims], [[r["label"], *(r.get(c) for c in claims)] for r in ordered])
     if notes:
-        text += paragraphs(["Recorded claims: OW refuted (open-washing), UV unverified (undetermined), "
-                            "S supported; unknown = undetermined:", *sorted(set(notes), key=str.casefold)])
+        text += paragraphs(["Recorded claims: OW refuted, open-washing (the verdict does not hold); UV unverified "
+                            "(undetermined); S supported. unknown = undetermined (a deciding fact is not stated):", *sorted(set(notes), key=str.casefold)])
     return text
 
 

@@ -10,6 +10,7 @@ from .. import __version__
 from .common import add_exit_codes, emit, format_option, graph_options, guarded, open_backend, timeout_option
 from ..errors import OpennessError
 from .output import dict_table, render_result, rows_as_dicts, table, to_json
+from ..text import paragraphs
 
 EPILOG_PROJECTS = """\b
 Examples:
@@ -66,12 +67,23 @@ def show(project, data, store, endpoint, graph_prefix, fmt) -> None:
     out = [f"{ref.label}  <{ref.iri}>  ({ref.kind})"]
     titles = {"facts": "Facts", "components": "Releases and components", "claims": "Recorded claims",
               "assessments": "Assessments"}
+    references: dict[str, int] = {}
+
+    def cite(value: object) -> object:
+        """A URL as a numbered reference listed after the tables, so tables fit a narrow terminal."""
+        if isinstance(value, str) and value.startswith(("http://", "https://")):
+            return f"[{references.setdefault(value, len(references) + 1)}]"
+        return value
+
     for key, rows in sections.items():
         if not rows:
             out.append(f"{titles[key]}: none stated")
             continue
         columns = list(rows[0].keys())
-        out.append(dict_table(rows, columns, title=titles[key]).rstrip())
+        cited = [{c: cite(r[c]) if c in ("location", "source") else r[c] for c in columns} for r in rows]
+        out.append(dict_table(cited, columns, title=titles[key]).rstrip())
+    if references:
+        out.append(paragraphs(["Sources:", *(f"[{n}] {url}" for url, n in references.items())]).rstrip())
     emit("\n".join(out))
 
 
