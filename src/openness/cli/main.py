@@ -140,16 +140,18 @@ Examples:
   openness sparql my-query.rq --format csv""")
 @click.argument("query_or_file")
 @graph_options()
+@click.option("--allow-federation", "federation", multiple=True, metavar="HOST",
+              help="Let SERVICE call endpoints on this host (refused by default). Repeatable.")
 @format_option(("table", "csv", "json", "turtle", "ntriples"), "table")
 @guarded
-def sparql(query_or_file, data, store, endpoint, graph_prefix, fmt) -> None:
+def sparql(query_or_file, data, store, endpoint, graph_prefix, federation, fmt) -> None:
     """Run an ad-hoc SPARQL query, given as text or as a file path."""
     path = Path(query_or_file)
     try:
         text = path.read_text(encoding="utf-8") if path.suffix in (".rq", ".sparql") or path.is_file() else query_or_file
     except OSError as exc:
         raise OpennessError(f"{path}: cannot read: {exc.strerror}") from None
-    emit(render_result(open_backend(data, store, endpoint, graph_prefix).run(text), fmt))
+    emit(render_result(open_backend(data, store, endpoint, graph_prefix, federation).run(text), fmt))
 
 
 def _register_commands() -> None:
