@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -21,6 +22,17 @@ _SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_FORMAT_LABELS = {"text/turtle": "Turtle", "application/ld+json": "JSON-LD",
                      "application/n-triples": "N-Triples", "application/rdf+xml": "RDF/XML"}
+
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_TYPES = {".css": "text/css", ".js": "text/javascript"}
+
+
+def static_files() -> dict[str, bytes]:
+    """The site's style sheet and scripts by site path ("static/site.css"): files, never inline, so the
+    server's Content-Security-Policy can allow scripts and styles from the site itself only."""
+    return {f"static/{p.name}": p.read_bytes() for p in sorted(STATIC_DIR.iterdir())
+            if p.suffix in STATIC_TYPES and p.is_file()}
 
 
 @lru_cache(maxsize=1)

@@ -24,7 +24,7 @@ from ..graph.iris import DEFAULT_BASE
 from .documents import (DUMPS, RDF_MEDIA, GraphView, gzip_bytes, jsonld_context, prefixes_for, rebase,
                         serialize, void_triples)
 from ..claims.service import compute_verdicts
-from .pages import Linker, Pages, compare_cells
+from .pages import Linker, Pages, compare_cells, static_files
 
 MARKER = ".openness-site"
 
@@ -124,6 +124,8 @@ def publish(out: Path | str, data: Iterable[Path | str] = (), base: str = DEFAUL
         for rel, content in dumps.items():
             write(rel, content or b"")
         write("context.jsonld", json.dumps(jsonld_context(base), indent=2, sort_keys=True) + "\n")
+        for rel, content in static_files().items():
+            write(rel, content)
         write(MARKER, "Built by `openness publish`; this folder is replaced as a whole on the next run.\n")
         if progress:
             progress(total, total)
