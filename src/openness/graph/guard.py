@@ -19,7 +19,7 @@ Two findings of the hostile pass (issue 11) are answered here:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from ..errors import OpennessError
