@@ -199,3 +199,12 @@ def test_pages_say_verdicts_are_being_computed_until_they_are_ready():
             time.sleep(0.1)
         body = http(url + "/projects")[2]
         assert b"being computed" not in body and b"test-claim" in body
+
+
+def test_the_verdicts_process_reports_its_failure_in_one_line():
+    from openness.linked_data.workers import VerdictsProcess
+
+    compute = VerdictsProcess(["/no/such/file.ttl"])  # the child cannot load the graph
+    with pytest.raises(RuntimeError, match="no such file"):
+        compute()
+    assert compute.process.poll() is not None  # and it is gone

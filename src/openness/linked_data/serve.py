@@ -37,7 +37,7 @@ from .documents import RDF_MEDIA, GraphView, gzip_bytes, jsonld_context, prefixe
 from .endpoint import MAX_BODY, ProtocolError, parse_request
 from .pages import STATIC_TYPES, Linker, Pages, compare_cells, static_files
 from .http_server import SECURITY_HEADERS, Server, listen_socket
-from .workers import QueryPool
+from .workers import QueryPool, VerdictsProcess
 
 HTML = "text/html"
 DOC_TYPES = [HTML, *RDF_MEDIA]
@@ -78,16 +78,17 @@ class LinkedDataApp:
         self._generation = 0
         self._lock = threading.Lock()
         self.verdicts_ready = threading.Event()
+        self._verdicts_process: VerdictsProcess | None = None
         if verdicts:
-            compute = verdicts if callable(verdicts) else None
-            threading.Thread(target=self._compute_verdicts, args=(compute,), name="verdicts", daemon=True).start()
+            if not callable(verdicts):
+                self._verdicts_process = verdicts = VerdictsProcess(self.data)
+            threading.Thread(target=self._compute_verdicts, args=(verdicts,), name="verdicts", daemon=True).start()
         else:
             self.verdicts_ready.set()
 
-    def _compute_verdicts(self, compute: Callable | None) -> None:
-        """Compute claim verdicts off the request path; pages show them once they are ready."""
-        if compute is None:
-            from ..claims.service import compute_verdicts as compute
+    def _compute_verdicts(self, compute: Callable) -> None:
+        """Wait for claim verdicts off the request path (by default computed in a child process, see
+        workers.VerdictsProcess); pages show them once they are ready."""
         _log("openness: computing claim verdicts in the background (pages say so until they are ready)")
         started = time.monotonic()
         try:
@@ -105,6 +106,8 @@ class LinkedDataApp:
         self.verdicts_ready.set()
 
     def close(self) -> None:
+        if self._verdicts_process is not None:
+            self._verdicts_process.stop()
         self.pool.close()
 
     # -- helpers --------------------------------------------------------------------------------------

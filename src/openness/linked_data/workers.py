@@ -240,8 +240,10 @@ class QueryPool:
                     self._release(worker, lane)
                 return answer
         except (EOFError, OSError):
-            worker.process.poll()
-            code = worker.process.wait(5) if worker.process.poll() is None else worker.process.returncode
+            try:
+                code = worker.process.wait(5)
+            except subprocess.TimeoutExpired:
+                code = None
             self._retire_later(worker, lane)
             if code in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV):
                 return Answer(503, "text/plain", _memory_message(self.memory_mb) if code != -signal.SIGSEGV
@@ -264,3 +266,55 @@ class QueryPool:
             self._lock.notify_all()
         for worker in workers:
             worker.stop()
+
+
+def verdicts_main() -> None:
+    """Claim verdicts for `openness serve`, in a process of their own at a lower priority: pySHACL is
+    pure Python, and in the server's process it would hold the interpreter lock for minutes."""
+    from ..claims.service import compute_verdicts
+    from ..graph.dataset import Dataset
+
+    data = _recv(sys.stdin.buffer)
+    out = sys.stdout.buffer
+    sys.stdout = sys.stderr
+    try:
+        os.nice(10)
+    except OSError:
+        pass
+    try:
+        result = ("ok", compute_verdicts(Dataset.load(data)))
+    except Exception as exc:  # noqa: BLE001 - reported by the server as one line
+        result = ("error", f"{type(exc).__name__}: {exc}")
+    _send(out, result)
+
+
+class VerdictsProcess:
+    """compute_verdicts(Dataset.load(data)) in a child process; stop() ends it early."""
+
+    def __init__(self, data: Sequence[str]) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from openness.linked_data.workers import verdicts_main; verdicts_main()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0, env={**os.environ, "RUST_BACKTRACE": "0"})
+        _send(self.process.stdin, list(data))
+
+    def __call__(self, dataset=None) -> tuple[list, str | None]:
+        """Wait for the verdicts (the dataset argument is ignored: the child loads its own copy)."""
+        try:
+            status, value = _recv(self.process.stdout)
+        except (EOFError, OSError):
+            raise RuntimeError(f"the verdicts process ended without an answer (exit {self.process.wait()})") from None
+        finally:
+            self.stop()
+        if status != "ok":
+            raise RuntimeError(value)
+        return value
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
