@@ -208,3 +208,55 @@ def test_the_verdicts_process_reports_its_failure_in_one_line():
     with pytest.raises(RuntimeError, match="no such file"):
         compute()
     assert compute.process.poll() is not None  # and it is gone
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGKILL"])
+def test_stopping_the_server_leaves_no_worker_behind(how):
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    def children(pid: int) -> set[int]:
+        found = set()
+        for status in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = status.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(status.parent.name))
+        return found
+
+    def alive(pid: int) -> bool:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return False
+        return state != "Z"
+
+    server = subprocess.Popen([sys.executable, "-m", "openness", "serve", "--port", "0", "--quiet", "--workers", "1"],
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        lines = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            lines.append(server.stderr.readline())
+            if "serving on" in lines[-1] or server.poll() is not None:
+                break
+        assert "serving on" in lines[-1], lines
+        workers = children(server.pid)
+        assert len(workers) >= 3, workers  # a query worker, the express worker, the verdicts process
+        server.send_signal(getattr(signal, how))
+        server.wait(30)
+        deadline = time.monotonic() + 15
+        while any(alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [w for w in workers if alive(w)]
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+        for pid in children(server.pid):
+            os.kill(pid, signal.SIGKILL)

@@ -85,6 +85,7 @@ def serve(host, port, data, time_limit, max_rows, workers, memory_mb, federation
 
     server = make_server(host, port, data, quiet=quiet, time_limit=time_limit, max_rows=max_rows,
                          workers=workers, memory_mb=memory_mb, allow_federation=federation, on_listening=listening)
+    _stop_on_sigterm()
     bound_host, bound_port = server.server_address[:2]
     note(f"openness: serving on http://{bound_host}:{bound_port}/ (SPARQL at /sparql); Ctrl-C stops")
     try:
@@ -93,6 +94,16 @@ def serve(host, port, data, time_limit, max_rows, workers, memory_mb, federation
         note("openness: stopped")
     finally:
         server.server_close()
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a service manager's stop) shuts the server down like Ctrl-C: workers stopped, no orphans."""
+    import signal
+
+    def interrupt(signum, frame) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 @click.command(epilog="""\b

@@ -65,8 +65,26 @@ def _limit_memory(megabytes: int) -> None:
         pass  # a hard limit already lower than ours: keep it
 
 
+def _child_env() -> dict[str, str]:
+    return {**os.environ, "RUST_BACKTRACE": "0", "OPENNESS_SERVER_PID": str(os.getpid())}
+
+
+def _exit_with_parent() -> None:
+    """End this child process as soon as the server that started it is gone (even if killed with
+    SIGKILL), rather than run on as an orphan with a query or the verdicts."""
+    parent = int(os.environ.get("OPENNESS_SERVER_PID") or os.getppid())  # as given: it may be gone already
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def worker_main() -> None:
     """A query worker: reads (request, accept) messages on stdin, writes Answers on stdout."""
+    _exit_with_parent()
     data, max_rows, memory_mb, federation = _recv(sys.stdin.buffer)
     store = serving_store(data)
     _limit_memory(memory_mb)
@@ -104,7 +122,7 @@ class _Worker:
     def __init__(self, data: Sequence[str], max_rows: int, memory_mb: int, federation: Sequence[str]) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from openness.linked_data.workers import worker_main; worker_main()"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0, env={**os.environ, "RUST_BACKTRACE": "0"})
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0, env=_child_env())
         _send(self.process.stdin, (list(data), max_rows, memory_mb, list(federation)))
         self.ready = False
 
@@ -274,6 +292,7 @@ def verdicts_main() -> None:
     from ..claims.service import compute_verdicts
     from ..graph.dataset import Dataset
 
+    _exit_with_parent()
     data = _recv(sys.stdin.buffer)
     out = sys.stdout.buffer
     sys.stdout = sys.stderr
@@ -294,7 +313,7 @@ class VerdictsProcess:
     def __init__(self, data: Sequence[str]) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from openness.linked_data.workers import verdicts_main; verdicts_main()"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0, env={**os.environ, "RUST_BACKTRACE": "0"})
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0, env=_child_env())
         _send(self.process.stdin, list(data))
 
     def __call__(self, dataset=None) -> tuple[list, str | None]:
