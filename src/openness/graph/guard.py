@@ -32,6 +32,13 @@ _VAR = re.compile(r"[?$]\w*", re.UNICODE)
 _LETTERS = re.compile(r"[A-Za-z_]+")
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _OPEN, _CLOSE = "({[", ")}]"
+_PLAIN = re.compile(r"[\s0-9.,;=!&|*/+\-^@]+")  # runs of what is never a keyword, bracket, string or IRI
+_STRINGS = {  # SPARQL's four string forms; a short one cannot span lines
+    '"""': re.compile(r'"""(?:(?:"|"")?(?:[^"\\]|\\.))*"""', re.S),
+    "'''": re.compile(r"'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''", re.S),
+    '"': re.compile(r'"(?:[^"\\\n\r]|\\.)*"'),
+    "'": re.compile(r"'(?:[^'\\\n\r]|\\.)*'"),
+}
 
 
 class QueryRefused(OpennessError):
@@ -49,10 +56,12 @@ def keywords(text: str, max_depth: int = MAX_DEPTH) -> set[str]:
     depth = deepest = 0
     i, n = 0, len(text)
     while i < n:
+        plain = _PLAIN.match(text, i)
+        if plain:
+            i = plain.end()
+            continue
         c = text[i]
-        if c.isspace():
-            i += 1
-        elif c == "#":
+        if c == "#":
             end = text.find("\n", i)
             i = n if end < 0 else end + 1
         elif c in "\"'":
@@ -103,24 +112,13 @@ def unescape_codepoints(text: str) -> str:
 
 
 def _skip_string(text: str, i: int) -> int:
-    """The index after the string literal starting at i (a short string stops at a line end, as in SPARQL)."""
-    quote = text[i]
-    long = text.startswith(quote * 3, i)
-    j = i + (3 if long else 1)
-    n = len(text)
-    while j < n:
-        c = text[j]
-        if c == "\\":
-            j += 2
-            continue
-        if long and text.startswith(quote * 3, j):
-            return j + 3
-        if not long and c == quote:
-            return j + 1
-        if not long and c in "\r\n":
-            return i + 1  # not a string after all: lex what follows it (stricter, never laxer)
-        j += 1
-    return n if long else i + 1
+    """The index after the string literal starting at i; if none is there (an unterminated one), i + 1,
+    so what follows is lexed too (stricter, never laxer)."""
+    quote = text[i] * 3 if text.startswith(text[i] * 3, i) else text[i]
+    match = _STRINGS[quote].match(text, i)
+    if match is None and len(quote) == 3:
+        match = _STRINGS[quote[0]].match(text, i)  # '""' is an empty short string
+    return match.end() if match else i + 1
 
 
 def service_targets(text: str) -> list[str | None]:
