@@ -260,3 +260,38 @@ def test_stopping_the_server_leaves_no_worker_behind(how):
             server.wait()
         for pid in children(server.pid):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_federation_with_an_allowed_host_is_answered():
+    from http.server import BaseHTTPRequestHandler
+
+    from helpers_servers import _in_thread
+
+    asked = []
+
+    class FakeEndpoint(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            asked.append(self.rfile.read(length) if length else self.path.encode())
+            body = json.dumps({"head": {"vars": ["x"]},
+                               "results": {"bindings": [{"x": {"type": "literal", "value": "from-remote"}}]}}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = _answer
+
+        def log_message(self, *args) -> None:
+            pass
+
+    from http.server import ThreadingHTTPServer
+
+    with _in_thread(ThreadingHTTPServer(("127.0.0.1", 0), FakeEndpoint)) as remote:
+        with openness_server([], workers=1, light_limit=0, verdicts=False, allow_federation=("127.0.0.1",)) as url:
+            status, _, body = sparql(url, f"SELECT ?x WHERE {{ SERVICE <{remote}/sparql> {{ ?s ?p ?x }} }}")
+            assert status == 200 and b"from-remote" in body, body
+            status, _, _ = sparql(url, "SELECT ?x WHERE { SERVICE <http://localhost:9/sparql> { ?s ?p ?x } }")
+            assert status == 400  # localhost is not 127.0.0.1 by name: only the hosts named are allowed
+    assert asked
