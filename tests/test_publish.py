@@ -102,6 +102,19 @@ def test_index_pages_link_resources(site):
     assert 'href="../../id/licence/apache-2-0.html"' in page
 
 
+def test_scripts_and_styles_are_files_of_the_site_never_inline(site):
+    # so a Content-Security-Policy of script-src 'self' (openness serve sends one) breaks nothing
+    import re
+
+    assert (site / "static" / "compare.js").is_file() and (site / "static" / "site.css").is_file()
+    for page in [site / "compare.html", site / "index.html", site / "id" / "project" / "olmo.html"]:
+        html = page.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html) and "<style" not in html, page
+        for ref in re.findall(r'(?:src|href)="([^"]*static/[^"]+)"', html):
+            assert (page.parent / ref).resolve().is_file(), (page, ref)
+    assert '<script src="static/compare.js">' in (site / "compare.html").read_text()
+
+
 def test_hostile_labels_are_escaped_everywhere(site):
     pages = [site / "id" / "project" / "hostile.html", site / "id" / "licence" / "hostile-licence.html",
              site / "id" / "release" / "hostile-v1.html", site / "projects.html", site / "licences.html",

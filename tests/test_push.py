@@ -72,8 +72,8 @@ def test_a_store_that_is_down_is_reported_with_what_was_not_loaded():
     message = caught.value.message
     assert "cannot reach the store" in message and "loaded 0 of" in message and "not loaded:" in message
     assert all(g.status in ("failed", "not sent") for g in caught.value.report.graphs)
-    result = CliRunner().invoke(cli, ["push", "--endpoint", endpoint])
-    assert result.exit_code == 2
+    result = CliRunner().invoke(cli, ["push", "--endpoint", endpoint, "--timeout", "5"])
+    assert result.exit_code == 4  # a store that cannot be reached (the exit-code contract)
     assert "not loaded" in result.stderr
 
 
@@ -82,3 +82,31 @@ def test_a_store_error_part_way_names_loaded_and_missing_graphs(oxigraph):
     with pytest.raises(PushError) as caught:
         push(oxigraph + "/store", graph_prefix="urn:bad prefix/")
     assert "HTTP 4" in caught.value.message
+
+
+def test_push_waits_no_longer_than_its_timeout():
+    import socket
+    import time
+
+    # a "store" that accepts the connection and never answers
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(5)
+        endpoint = f"http://127.0.0.1:{silent.getsockname()[1]}/store"
+        started = time.monotonic()
+        result = CliRunner().invoke(cli, ["push", "--endpoint", endpoint, "--timeout", "1"])
+        assert result.exit_code == 4 and "did not answer within 1 seconds" in result.stderr
+        assert time.monotonic() - started < 60  # before: a fixed 120 s per graph
+
+
+def test_query_run_against_an_unreachable_or_silent_endpoint_exits_4():
+    import socket
+
+    result = CliRunner().invoke(cli, ["query", "run", "projects", "--endpoint", f"http://127.0.0.1:{free_port()}/query"])
+    assert result.exit_code == 4 and "Traceback" not in result.output
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(5)
+        endpoint = f"http://127.0.0.1:{silent.getsockname()[1]}/query"
+        result = CliRunner().invoke(cli, ["query", "run", "projects", "--endpoint", endpoint, "--endpoint-timeout", "1"])
+        assert result.exit_code == 4, result.output

@@ -26,3 +26,9 @@ def suggest(given: str, choices: Iterable[str], n: int = 3) -> str:
     """A ' (did you mean ...?)' suffix naming the closest choices, or '' when none is close."""
     close = difflib.get_close_matches(given, list(choices), n=n, cutoff=0.5)
     return f" (did you mean {', '.join(close)}?)" if close else ""
+
+
+class EndpointError(OpennessError):
+    """A server, store or endpoint could not be reached or failed: exit code 4."""
+
+    exit_code = 4

@@ -14,6 +14,7 @@ from ..errors import OpennessError
 from ..text import clean
 
 DEFAULT_GRAPH_PREFIX = "https://w3id.org/openness/graph/"
+DEFAULT_ENDPOINT_TIMEOUT = 60.0  # the same as graph.query's (not imported here, to keep --help fast)
 
 # The contract of every command (docs/design.md, "Errors"), shown at the end of each --help.
 EXIT_CODES = """\b
@@ -56,24 +57,40 @@ def graph_options(remote: bool = True) -> Callable:
             func = click.option("--graph-prefix", default=DEFAULT_GRAPH_PREFIX, show_default=True, metavar="IRI",
                                 help="With --endpoint: query the named graphs under this prefix (those `openness push` "
                                      "made) as the default graph; '' to use the endpoint's own default graph.")(func)
+            func = click.option("--endpoint-timeout", type=click.FloatRange(0.1, 86400), default=DEFAULT_ENDPOINT_TIMEOUT,
+                                show_default=True, metavar="SECONDS", expose_value=False, callback=_remember,
+                                help="With --endpoint: seconds to wait for the endpoint's answer (exit 4 past it, "
+                                     "or when it cannot be reached).")(func)
         return func
 
     return decorate
 
 
-def open_backend(data=(), store=None, endpoint=None, graph_prefix=DEFAULT_GRAPH_PREFIX):
-    """The backend the options ask for: a remote endpoint, or the bundled graph plus --data."""
+def _remember(ctx: click.Context, param: click.Parameter, value) -> None:
+    """Keep an option's value in the context (for options every remote command shares)."""
+    ctx.meta[f"openness.{param.name}"] = value
+
+
+def open_backend(data=(), store=None, endpoint=None, graph_prefix=DEFAULT_GRAPH_PREFIX, allow_federation=()):
+    """The backend the options ask for: a remote endpoint, or the bundled graph plus --data.
+
+    SERVICE is refused in either unless `allow_federation` names the hosts it may call.
+    """
     from ..graph.query import LocalBackend, RemoteBackend, discover_graphs
 
     if endpoint:
         if data or store:
             raise OpennessError("--endpoint cannot be combined with --data or --store: the endpoint holds the graph")
-        graphs = discover_graphs(endpoint, graph_prefix) if graph_prefix else []
+        ctx = click.get_current_context(silent=True)
+        timeout = ctx.meta.get("openness.endpoint_timeout", DEFAULT_ENDPOINT_TIMEOUT) if ctx else DEFAULT_ENDPOINT_TIMEOUT
+        graphs = discover_graphs(endpoint, graph_prefix, timeout) if graph_prefix else []
         if graph_prefix and not graphs:
             raise OpennessError(f"endpoint {endpoint} has no named graph under --graph-prefix {graph_prefix} "
                                 "(`openness push` makes them); give --graph-prefix '' to query its default graph")
-        return RemoteBackend(endpoint, graphs)
-    return LocalBackend(load_dataset(data, store))
+        return RemoteBackend(endpoint, graphs, timeout, allow_federation)
+    dataset = load_dataset(data, store)
+    dataset.allow_federation = tuple(allow_federation)
+    return LocalBackend(dataset)
 
 
 def load_dataset(data=(), store=None, *, judged: bool = False, **kwargs):

@@ -156,10 +156,12 @@ Examples:
   openness sparql my-query.rq --format csv""")
 @click.argument("query_or_file")
 @graph_options()
+@click.option("--allow-federation", "federation", multiple=True, metavar="HOST",
+              help="Let SERVICE call endpoints on this host (refused by default). Repeatable.")
 @format_option(("table", "csv", "json", "turtle", "ntriples"), "table")
 @timeout_option
 @guarded
-def sparql(query_or_file, data, store, endpoint, graph_prefix, fmt, timeout) -> None:
+def sparql(query_or_file, data, store, endpoint, graph_prefix, federation, fmt, timeout) -> None:
     """Run an ad-hoc SPARQL query (read-only), given as text or as a file path."""
     from ..graph.guards import check_query_depth, refuse_update
     from ..graph.worker import run_limited
@@ -180,7 +182,7 @@ def sparql(query_or_file, data, store, endpoint, graph_prefix, fmt, timeout) -> 
         raise OpennessError(f"{path}: not a SPARQL query file (not UTF-8 text)") from None
     refuse_update(text)
     check_query_depth(text)
-    result = run_limited(open_backend(data, store, endpoint, graph_prefix), text, None, timeout)
+    result = run_limited(open_backend(data, store, endpoint, graph_prefix, federation), text, None, timeout)
     check_format(result.form, fmt)
     emit(render_result(result, fmt))
 

@@ -63,20 +63,30 @@ Examples:
 @click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(1),
               help="Largest SPARQL result (rows or triples) the endpoint returns; larger ones are refused (400).")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
-              help="Query worker processes (queries that run at once).")
+              help="Query worker processes (queries that run at once), plus one express worker that keeps "
+                   "light queries from waiting behind heavy ones.")
+@click.option("--memory-limit", "memory_mb", default=1024, show_default=True, type=click.IntRange(64, 1_048_576),
+              metavar="MB", help="Memory a query may use in its worker beyond the graph itself; past it the query "
+                                 "is stopped (503) and the worker replaced.")
+@click.option("--allow-federation", "federation", multiple=True, metavar="HOST",
+              help="Let SERVICE call endpoints on this host (by default every SERVICE is refused, 400). Repeatable.")
 @click.option("--quiet", is_flag=True, help="Do not log requests on stderr.")
 @guarded
-def serve(host, port, data, time_limit, max_rows, workers, quiet) -> None:
-    """Serve the graph as linked data (content negotiation) with a SPARQL 1.1 endpoint at /sparql."""
+def serve(host, port, data, time_limit, max_rows, workers, memory_mb, federation, quiet) -> None:
+    """Serve the graph as linked data (content negotiation) with a SPARQL 1.1 endpoint at /sparql.
+
+    Read-only; every query is bounded in time, memory and result size; SERVICE is refused unless
+    allowed. The port is checked first: a busy one is an error at once (exit 2).
+    """
     from ..linked_data.serve import make_server
 
-    try:
-        server = make_server(host, port, data, quiet=quiet, time_limit=time_limit, max_rows=max_rows,
-                             workers=workers)
-    except OSError as exc:
-        from ..errors import OpennessError
+    def listening(bound_host, bound_port) -> None:
+        note(f"openness: listening on http://{bound_host}:{bound_port}/ ; loading the graph and starting "
+             f"{workers + 1} query workers")
 
-        raise OpennessError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    server = make_server(host, port, data, quiet=quiet, time_limit=time_limit, max_rows=max_rows,
+                         workers=workers, memory_mb=memory_mb, allow_federation=federation, on_listening=listening)
+    _stop_on_sigterm()
     bound_host, bound_port = server.server_address[:2]
     note(f"openness: serving on http://{bound_host}:{bound_port}/ (SPARQL at /sparql); Ctrl-C stops")
     try:
@@ -87,6 +97,16 @@ def serve(host, port, data, time_limit, max_rows, workers, quiet) -> None:
         server.server_close()
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a service manager's stop) shuts the server down like Ctrl-C: workers stopped, no orphans."""
+    import signal
+
+    def interrupt(signum, frame) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 @click.command(epilog="""\b
 Examples:
   openness push --endpoint http://127.0.0.1:7878/store
@@ -94,17 +114,19 @@ Examples:
 @click.option("--endpoint", required=True, metavar="URL", help="Graph Store Protocol endpoint (Oxigraph: http://HOST:PORT/store).")
 @click.option("--graph-prefix", default=DEFAULT_GRAPH_PREFIX, show_default=True, metavar="IRI",
               help="Prefix of the named graphs written (one per source).")
+@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(0.1, 86400), metavar="SECONDS",
+              help="Seconds to wait for the store to answer each graph's PUT (exit 4 past it).")
 @graph_options(remote=False)
 @format_option(("table", "json"), "table")
 @guarded
-def push(endpoint, graph_prefix, data, store, fmt) -> None:
+def push(endpoint, graph_prefix, timeout, data, store, fmt) -> None:
     """Load the graph into a SPARQL 1.1 Graph Store, one named graph per source (PUT: re-pushing replaces)."""
     from .output import dict_table, to_json
     from ..linked_data.push import PushError
     from ..linked_data.push import push as run
 
     try:
-        report = run(endpoint, data, store, graph_prefix)
+        report = run(endpoint, data, store, graph_prefix, timeout=timeout)
     except PushError as exc:
         emit(dict_table(exc.report.as_rows(), ["source", "graph", "triples", "status"]) if fmt == "table"
              else to_json(exc.report.as_rows()))

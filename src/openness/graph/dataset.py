@@ -123,6 +123,7 @@ class Dataset:
     def __init__(self, store: ox.Store, sources: Sequence[Source]) -> None:
         self.store = store
         self.sources = list(sources)
+        self.allow_federation: tuple[str, ...] = ()  # hosts a query's SERVICE may call (none by default)
 
     @classmethod
     def load(
@@ -187,9 +188,16 @@ class Dataset:
 
     def query(self, text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
               prefixes: Mapping[str, str] | None = None):
-        """Run SPARQL over the union of the data graphs, with `bindings` substituted as RDF terms."""
+        """Run SPARQL over the union of the data graphs, with `bindings` substituted as RDF terms.
+
+        A query with its own FROM / FROM NAMED gets the dataset it names (as `openness serve` does);
+        one nested too deep or calling SERVICE is refused first (guard.check_query, exit 2).
+        """
+        from .guard import check_query, has_dataset_clause
+
+        words = check_query(text, self.allow_federation)
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
-        graphs = self.graphs()
+        graphs = [] if has_dataset_clause(words) else self.graphs()
         try:
             return self.store.query(
                 text,

@@ -233,15 +233,23 @@ def _remote_term(cell: Mapping[str, str]) -> ox.NamedNode | ox.Literal | ox.Blan
     return ox.Literal(cell["value"])
 
 
-def discover_graphs(endpoint: str, prefix: str) -> list[str]:
+DEFAULT_ENDPOINT_TIMEOUT = 60.0
+
+
+def discover_graphs(endpoint: str, prefix: str, timeout: float = DEFAULT_ENDPOINT_TIMEOUT) -> list[str]:
     """The endpoint's named graphs whose IRI starts with `prefix` (what `push` created)."""
-    result = run_remote(endpoint, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", {}, ())
+    result = run_remote(endpoint, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", {}, (), timeout=timeout)
     return sorted(str(plain(row[0])) for row in result.rows if str(plain(row[0])).startswith(prefix))
 
 
 def run_remote(endpoint: str, text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
-               default_graphs: Sequence[str] = ()) -> QueryResult:
+               default_graphs: Sequence[str] = (), *, timeout: float = DEFAULT_ENDPOINT_TIMEOUT,
+               allow_federation: Sequence[str] = ()) -> QueryResult:
     """Run a query on a SPARQL 1.1 endpoint through SPARQLWrapper, binding parameters with VALUES.
+
+    The query passes the same checks as a local one (guard.check_query) before it is sent. An endpoint
+    that cannot be reached, fails, or does not answer within `timeout` seconds is an EndpointError
+    (exit 4); a query the endpoint refuses as malformed (HTTP 400) stays bad input (exit 2).
 
     `default_graphs` become the protocol's default-graph-uri parameters: against a store whose
     default graph does not include its named graphs (Oxigraph without --union-default-graph),
@@ -250,11 +258,15 @@ def run_remote(endpoint: str, text: str, bindings: Mapping[str, ox.NamedNode | o
     from urllib.error import URLError
 
     from SPARQLWrapper import JSON, POST, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+    from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
+    from ..errors import EndpointError
+    from .guard import check_query
+
+    check_query(text, allow_federation)
     client = SPARQLWrapper(endpoint)
     client.setMethod(POST)
-    client.setTimeout(120)
+    client.setTimeout(max(1, round(timeout)))
     for graph in default_graphs:
         client.addDefaultGraph(graph)
     client.setQuery(text + values_clause(bindings or {}))
@@ -267,16 +279,25 @@ def run_remote(endpoint: str, text: str, bindings: Mapping[str, ox.NamedNode | o
             return QueryResult("CONSTRUCT", triples=list(ox.parse(raw, format=ox.RdfFormat.N_TRIPLES)))
         client.setReturnFormat(JSON)
         data = client.query().convert()
+    except QueryBadFormed as exc:
+        raise OpennessError(f"endpoint {endpoint} refused the query: {_first_line(exc)}") from None
+    except TimeoutError:
+        raise EndpointError(f"endpoint {endpoint}: no answer within {timeout:g} seconds") from None
     except (URLError, SPARQLWrapperException, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", None) or exc
-        raise OpennessError(f"endpoint {endpoint}: {str(reason).splitlines()[0]}") from None
+        raise EndpointError(f"endpoint {endpoint}: {_first_line(reason)}") from None
     if not isinstance(data, dict):
-        raise OpennessError(f"endpoint {endpoint}: did not answer with SPARQL JSON results")
+        raise EndpointError(f"endpoint {endpoint}: did not answer with SPARQL JSON results")
     if "boolean" in data:
         return QueryResult("ASK", boolean=bool(data["boolean"]))
     names = data.get("head", {}).get("vars", [])
     rows = [[_remote_term(b[n]) if n in b else None for n in names] for b in data["results"]["bindings"]]
     return QueryResult("SELECT", names, rows)
+
+
+def _first_line(exc: object) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 class LocalBackend:
@@ -292,12 +313,16 @@ class LocalBackend:
 class RemoteBackend:
     """Queries answered by a SPARQL 1.1 endpoint, over the graphs `push` created there."""
 
-    def __init__(self, endpoint: str, default_graphs: Sequence[str] = ()) -> None:
+    def __init__(self, endpoint: str, default_graphs: Sequence[str] = (), timeout: float = DEFAULT_ENDPOINT_TIMEOUT,
+                 allow_federation: Sequence[str] = ()) -> None:
         self.endpoint = endpoint
         self.default_graphs = list(default_graphs)
+        self.timeout = timeout
+        self.allow_federation = tuple(allow_federation)
 
     def run(self, text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> QueryResult:
-        return run_remote(self.endpoint, text, bindings, self.default_graphs)
+        return run_remote(self.endpoint, text, bindings, self.default_graphs, timeout=self.timeout,
+                          allow_federation=self.allow_federation)
 
 
 def rows_as_dicts(result: QueryResult) -> list[dict[str, object]]:

@@ -5,18 +5,12 @@ one: a query still running when it expires has its worker killed (and replaced) 
 503. Oxigraph cannot interrupt a query from another thread, and a thread that is never stopped would
 keep a core busy; a process can be stopped. The result-size limit refuses (400) a result with more
 rows or triples than the limit rather than truncating it silently. The endpoint is read-only: SPARQL
-Update is refused with 403 Forbidden (the method is allowed, the operation is not).
+Update is refused with 403 Forbidden (the method is allowed, the operation is not). The worker
+processes, their limits and their scheduling are in workers.py.
 """
 
 from __future__ import annotations
 
-import pickle
-import queue
-import select
-import struct
-import subprocess
-import sys
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
@@ -107,6 +101,8 @@ class Answer:
     form: str = ""
     rows: list[list[str]] | None = None  # for the HTML page: variable names first, then cells
     text: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    retire: bool = False  # the worker that gave it must be replaced (it ran out of memory)
 
 
 def _graph_answer(triples: list[ox.Triple], media: str) -> tuple[str, bytes]:
@@ -195,155 +191,6 @@ def serving_store(data: Sequence[str]) -> ox.Store:
     store = dataset.store
     store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in dataset.triples())
     return store
-
-
-def _send(stream, obj) -> None:
-    payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(struct.pack(">Q", len(payload)) + payload)
-    stream.flush()
-
-
-def _read_exactly(stream, size: int) -> bytes:
-    chunks, left = [], size
-    while left:
-        chunk = stream.read(left)
-        if not chunk:
-            raise EOFError("the pipe closed")
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
-
-
-def _recv(stream):
-    (size,) = struct.unpack(">Q", _read_exactly(stream, 8))
-    return pickle.loads(_read_exactly(stream, size))  # noqa: S301 - our own child process, over its private pipe
-
-
-def worker_main() -> None:
-    """A query worker: reads (request, accept) messages on stdin, writes Answers on stdout."""
-    data, max_rows = _recv(sys.stdin.buffer)
-    store = serving_store(data)
-    out = sys.stdout.buffer
-    sys.stdout = sys.stderr  # nothing else may write into the answer pipe
-    _send(out, ("ready",))
-    while True:
-        try:
-            request, accept = _recv(sys.stdin.buffer)
-        except (EOFError, KeyboardInterrupt):
-            return
-        try:
-            answer = execute(store, request, accept, max_rows)
-        except Exception as exc:  # noqa: BLE001 - the worker must answer, never die silently
-            answer = Answer(500, "text/plain", f"query failed: {type(exc).__name__}: {exc}\n".encode())
-        _send(out, answer)
-
-
-class _Worker:
-    """One child Python process holding its own copy of the graph (started with subprocess, so
-    nothing depends on how the parent's __main__ was started)."""
-
-    def __init__(self, data: Sequence[str], max_rows: int) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", "from openness.linked_data.endpoint import worker_main; worker_main()"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
-        _send(self.process.stdin, (list(data), max_rows))
-        self.ready = False
-
-    def poll(self, timeout: float) -> bool:
-        readable, _, _ = select.select([self.process.stdout], [], [], max(0.0, timeout))
-        return bool(readable)
-
-    def send(self, obj) -> None:
-        _send(self.process.stdin, obj)
-
-    def recv(self):
-        return _recv(self.process.stdout)
-
-    def wait_ready(self, timeout: float) -> bool:
-        try:
-            if not self.ready and self.poll(timeout):
-                self.ready = self.recv() == ("ready",)
-        except (EOFError, OSError):
-            return False
-        return self.ready
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        try:
-            self.process.wait(5)
-        except subprocess.TimeoutExpired:
-            pass
-        for stream in (self.process.stdin, self.process.stdout):
-            try:
-                stream.close()
-            except OSError:
-                pass
-
-
-class QueryPool:
-    """Worker processes answering queries, each bounded by `time_limit` seconds."""
-
-    def __init__(self, data: Sequence[str] = (), workers: int = 2, time_limit: float = 10.0,
-                 max_rows: int = 10_000) -> None:
-        self.data = [str(d) for d in data]
-        self.time_limit = time_limit
-        self.max_rows = max_rows
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._all: set[_Worker] = set()
-        self._lock = threading.Lock()
-        self._closed = False
-        for _ in range(max(1, workers)):
-            self._add()
-
-    def _add(self) -> None:
-        worker = _Worker(self.data, self.max_rows)
-        with self._lock:
-            self._all.add(worker)
-        self._idle.put(worker)
-
-    def _retire(self, worker: _Worker) -> None:
-        with self._lock:
-            self._all.discard(worker)
-        worker.stop()
-        if not self._closed:
-            self._add()
-
-    def run(self, request: ProtocolRequest, accept: str | None) -> Answer:
-        """Answer one query, or 503 when it runs past the time limit or every worker stays busy."""
-        try:
-            worker = self._idle.get(timeout=self.time_limit)
-        except queue.Empty:
-            return Answer(503, "text/plain", b"the endpoint is busy: try again shortly\n")
-        if not worker.wait_ready(60):
-            threading.Thread(target=self._retire, args=(worker,), daemon=True).start()
-            return Answer(503, "text/plain", b"the query worker did not start\n")
-        try:
-            worker.send((request, accept))
-            if worker.poll(self.time_limit):
-                answer = worker.recv()
-                self._idle.put(worker)
-                return answer
-        except (EOFError, OSError, BrokenPipeError):
-            threading.Thread(target=self._retire, args=(worker,), daemon=True).start()
-            return Answer(500, "text/plain", b"the query worker failed\n")
-        threading.Thread(target=self._retire, args=(worker,), daemon=True).start()
-        return Answer(503, "text/plain", f"the query ran past this endpoint's time limit of {self.time_limit:g} "
-                                         f"seconds and was stopped\n".encode())
-
-    def wait_ready(self, timeout: float = 60) -> None:
-        with self._lock:
-            workers = list(self._all)
-        for worker in workers:
-            worker.wait_ready(timeout)
-
-    def close(self) -> None:
-        self._closed = True
-        with self._lock:
-            workers = list(self._all)
-            self._all.clear()
-        for worker in workers:
-            worker.stop()
 
 
 def request_summary(params: Mapping[str, list[str]]) -> str:

@@ -20,7 +20,7 @@ from urllib.parse import quote, urlsplit
 import pyoxigraph as ox
 
 from ..graph.dataset import GRAPH_BASE, Dataset, Source
-from ..errors import OpennessError
+from ..errors import EndpointError, OpennessError
 from ..graph.iris import slugify
 
 
@@ -62,9 +62,10 @@ def _put(endpoint: str, graph: str, payload: bytes, timeout: float) -> None:
 
 
 def push(endpoint: str, data: Iterable[Path | str] = (), store: Path | str | None = None,
-         graph_prefix: str = GRAPH_BASE, *, dataset: Dataset | None = None, timeout: float = 120.0) -> PushReport:
+         graph_prefix: str = GRAPH_BASE, *, dataset: Dataset | None = None, timeout: float = 60.0) -> PushReport:
     """PUT every source's graph to the Graph Store Protocol `endpoint`; raise on the first store error,
-    saying which graphs were loaded and which were not."""
+    saying which graphs were loaded and which were not (PushError, exit 4). Each PUT waits at most
+    `timeout` seconds for the store."""
     if not endpoint.startswith(("http://", "https://")):
         raise OpennessError(f"bad --endpoint {endpoint!r}: expected an http(s) URL of a Graph Store Protocol endpoint")
     if not graph_prefix.startswith(("http://", "https://", "urn:")):
@@ -89,15 +90,19 @@ def push(endpoint: str, data: Iterable[Path | str] = (), store: Path | str | Non
             body = exc.read().decode("utf-8", "replace").strip().splitlines()
             reason = f"HTTP {exc.code} {exc.reason}" + (f": {body[0]}" if body else "")
             raise _failure(report, index, reason) from None
+        except TimeoutError:
+            raise _failure(report, index, f"the store did not answer within {timeout:g} seconds") from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", None) or exc
+            if isinstance(reason, TimeoutError):
+                raise _failure(report, index, f"the store did not answer within {timeout:g} seconds") from None
             raise _failure(report, index, f"cannot reach the store: {reason}") from None
         report.graphs[index].status = "loaded"
     return report
 
 
-class PushError(OpennessError):
-    """A store error part-way through: carries the report of what was and was not loaded."""
+class PushError(EndpointError):
+    """A store error part-way through (exit 4): carries the report of what was and was not loaded."""
 
     def __init__(self, message: str, report: PushReport) -> None:
         super().__init__(message)

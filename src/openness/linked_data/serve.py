@@ -4,35 +4,47 @@ Every instance IRI is served at its own path on the server's host (https://w3id.
 project/olmo at http://HOST:PORT/id/project/olmo), the ontology at /ontology (one page, an anchor per
 term), with content negotiation between HTML, Turtle, JSON-LD, N-Triples and RDF/XML (`Vary:
 Accept`, 406 when none is acceptable); a file extension (.ttl, .jsonld, .nt, .rdf, .html) asks
-for one format. /sparql is the query endpoint (sparql_endpoint.py), /.well-known/void the VoID.
+for one format. /sparql is the query endpoint (endpoint.py), /.well-known/void the VoID.
 
-The stack is the standard library's ThreadingHTTPServer in front of Oxigraph (pyoxigraph): the
-SPARQL engine and its result serialisers are Oxigraph's, the same engine the embedded store uses, so
-served answers equal `openness query run` answers; the HTTP layer is small enough to read whole.
+The HTTP stack is Waitress (a production WSGI server: its own connection handling, request parsing
+and limits, a thread pool) in front of Oxigraph (pyoxigraph) in worker processes: the SPARQL engine
+and its result serialisers are Oxigraph's, the same engine the embedded store uses, so served answers
+equal `openness query run` answers. The port is bound before anything is loaded (a busy port or a
+bad host is reported at once), and claim verdicts are computed in a background thread: pages that
+show them say they are being computed until they are ready.
+
+Every response carries the security headers in SECURITY_HEADERS: the pages' script and style are
+files of the site (static/), never inline, so the Content-Security-Policy allows only the site's own.
 """
 
 from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http import HTTPStatus
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import pyoxigraph as ox
 
-from .conneg import negotiate
 from ..graph.iris import DEFAULT_BASE, ONTOLOGY_IRI
+from .conneg import negotiate
 from .documents import RDF_MEDIA, GraphView, gzip_bytes, jsonld_context, prefixes_for, serialize, void_triples
-from .pages import Linker, Pages, compare_cells
-from .endpoint import ProtocolError, QueryPool, parse_request
+from .endpoint import MAX_BODY, ProtocolError, parse_request
+from .pages import STATIC_TYPES, Linker, Pages, compare_cells, static_files
+from .http_server import SECURITY_HEADERS, Server, listen_socket
+from .workers import QueryPool, VerdictsProcess
 
 HTML = "text/html"
 DOC_TYPES = [HTML, *RDF_MEDIA]
 EXTENSIONS = {"html": HTML, **{ext: media for media, (ext, _) in RDF_MEDIA.items()}}
-TEXT_TYPES = {HTML, "text/turtle", "application/n-triples", "text/csv", "text/tab-separated-values", "text/plain"}
+TEXT_TYPES = {HTML, "text/turtle", "application/n-triples", "text/csv", "text/tab-separated-values", "text/plain",
+              "text/css", "text/javascript"}
+VERDICTS_PENDING = ("Claim verdicts are being computed (it takes some minutes after the server starts): "
+                    "reload this page later to see them.")
 
 
 @dataclass
@@ -47,29 +59,68 @@ class LinkedDataApp:
     """Answers requests from one loaded graph; the HTTP handler only moves bytes."""
 
     def __init__(self, data: Sequence[Path | str] = (), *, time_limit: float = 10.0, max_rows: int = 10_000,
-                 workers: int = 2, verdicts: bool = True) -> None:
+                 workers: int = 2, verdicts: bool | Callable = True, memory_mb: int = 1024,
+                 light_limit: float = 1.0, allow_federation: Sequence[str] = (), quiet: bool = False) -> None:
         from ..graph.dataset import Dataset
-        from ..claims.service import compute_verdicts
 
         self.data = [str(d) for d in data]
+        self.quiet = quiet
+        self.allow_federation = tuple(allow_federation)
         self.dataset = Dataset.load(self.data)
         self.view = GraphView(self.dataset.store, self.dataset.graphs(), DEFAULT_BASE)
-        found, note = compute_verdicts(self.dataset) if verdicts else ([], None)
-        self.pages = Pages(self.view, found, note, sparql=True)
+        self.pages = Pages(self.view, [], VERDICTS_PENDING if verdicts else None, sparql=True)
         self.linker = Linker("/", "", DEFAULT_BASE)
-        self.pool = QueryPool(self.data, workers=workers, time_limit=time_limit, max_rows=max_rows)
+        self.static = {"/" + path: body for path, body in static_files().items()}
+        self.pool = QueryPool(self.data, workers=workers, time_limit=time_limit, max_rows=max_rows,
+                              memory_mb=memory_mb, light_limit=light_limit, allow_federation=self.allow_federation)
         self._cache: dict[str, bytes] = {}
+        self._generation = 0
         self._lock = threading.Lock()
+        self.verdicts_ready = threading.Event()
+        self._verdicts_process: VerdictsProcess | None = None
+        if verdicts:
+            if not callable(verdicts):
+                self._verdicts_process = verdicts = VerdictsProcess(self.data)
+            threading.Thread(target=self._compute_verdicts, args=(verdicts,), name="verdicts", daemon=True).start()
+        else:
+            self.verdicts_ready.set()
+
+    def _compute_verdicts(self, compute: Callable) -> None:
+        """Wait for claim verdicts off the request path (by default computed in a child process, see
+        workers.VerdictsProcess); pages show them once they are ready."""
+        _log("openness: computing claim verdicts in the background (pages say so until they are ready)")
+        started = time.monotonic()
+        try:
+            found, note = compute(self.dataset)
+        except Exception as exc:  # noqa: BLE001 - the server goes on without verdicts, and says why
+            found, note = [], f"Claim verdicts could not be computed: {type(exc).__name__}: {exc}"
+            _log(f"openness: claim verdicts could not be computed: {type(exc).__name__}: {exc}")
+        else:
+            _log(f"openness: claim verdicts ready ({len(found)} in {time.monotonic() - started:.0f} s)")
+        with self._lock:
+            self.pages.verdicts = list(found)
+            self.pages.verdicts_note = note
+            self._generation += 1
+            self._cache.clear()
+        self.verdicts_ready.set()
 
     def close(self) -> None:
+        if self._verdicts_process is not None:
+            self._verdicts_process.stop()
         self.pool.close()
 
     # -- helpers --------------------------------------------------------------------------------------
     def _cached(self, key: str, build) -> bytes:
+        """A built page or document, built once (outside the lock, so one slow build blocks no one)."""
         with self._lock:
-            if key not in self._cache:
-                self._cache[key] = build()
-            return self._cache[key]
+            if key in self._cache:
+                return self._cache[key]
+            generation = self._generation
+        body = build()
+        with self._lock:
+            if generation == self._generation:  # not built from data replaced in the meantime
+                self._cache.setdefault(key, body)
+        return body
 
     @staticmethod
     def _error(status: int, message: str, accept: str | None = None) -> Response:
@@ -96,6 +147,9 @@ class LinkedDataApp:
             return self.sparql(method, parts.query, headers, body)
         if method not in ("GET", "HEAD"):
             return Response(405, "text/plain", b"method not allowed: this path is read-only\n", {"Allow": "GET, HEAD"})
+        if path in self.static:
+            media = STATIC_TYPES[path[path.rindex("."):]]
+            return Response(200, media, self.static[path], {"Cache-Control": "public, max-age=3600"})
         stem, forced = path, None
         last = path.rsplit("/", 1)[-1]
         if "." in last and last.rsplit(".", 1)[1] in EXTENSIONS and not path.startswith("/dumps/"):
@@ -189,10 +243,12 @@ class LinkedDataApp:
                 return Response(200, HTML, self._sparql_page("", None).encode(), vary)
             return Response(400, "text/plain", b"missing query: give a 'query' parameter "
                                                b"(GET or form POST) or an application/sparql-query body\n", vary)
+        # guard.check_query (SERVICE, nesting) runs in the worker, before Oxigraph parses the query: a
+        # megabyte of query text is lexed there, under the time limit, not in this process.
         answer = self.pool.run(request, accept)
         if answer.status == 200 and answer.content_type == HTML:
             return Response(200, HTML, self._sparql_page(request.query, answer).encode(), vary)
-        return Response(answer.status, answer.content_type, answer.body, vary)
+        return Response(answer.status, answer.content_type, answer.body, {**vary, **answer.headers})
 
     def _sparql_page(self, query: str, answer) -> str:
         example = query or ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
@@ -202,77 +258,87 @@ class LinkedDataApp:
         return self.pages.render("sparql.html", self.linker, title="SPARQL", query=example, answer=answer)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server_version = "openness"
-    protocol_version = "HTTP/1.1"
-    app: LinkedDataApp
-    quiet = False
-
-    def _serve(self, method: str) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > 1_000_000:
-            self._send(Response(413, "text/plain", b"request body too large\n"), method)
-            return
-        body = self.rfile.read(length) if length else b""
+    # -- WSGI ---------------------------------------------------------------------------------------------
+    def __call__(self, environ, start_response):
+        """The WSGI application: one request in, one Response out, the security headers on every one."""
+        started = time.monotonic()
+        method = environ.get("REQUEST_METHOD", "GET")
+        target = environ.get("REQUEST_URI") or (quote(environ.get("PATH_INFO", ""))
+                                                 + ("?" + environ["QUERY_STRING"] if environ.get("QUERY_STRING") else ""))
         try:
-            response = self.app.handle(method, self.path, self.headers, body)
-        except Exception as exc:  # noqa: BLE001 - one line for the client, never a traceback page
-            response = Response(500, "text/plain", f"internal error: {type(exc).__name__}: {exc}\n".encode())
-        self._send(response, method)
-
-    def _send(self, response: Response, method: str) -> None:
-        self.send_response(response.status)
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            response = Response(400, "text/plain", b"bad Content-Length\n")
+        elif length > MAX_BODY:
+            response = Response(413, "text/plain", b"request body too large\n")
+        else:
+            try:
+                body = environ["wsgi.input"].read(length) if length else b""
+                response = self.handle(method, target, _Headers(environ), body)
+            except Exception as exc:  # noqa: BLE001 - one line for the client, never a traceback page
+                response = Response(500, "text/plain", f"internal error: {type(exc).__name__}: {exc}\n".encode())
         ctype = response.content_type
         if ctype in TEXT_TYPES or ctype.startswith("application/sparql-results") or ctype in (
                 "application/ld+json", "application/json", "application/rdf+xml", "application/xml"):
             ctype += "; charset=utf-8"
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(response.body)))
-        for name, value in response.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        if method != "HEAD":
-            self.wfile.write(response.body)
-
-    def do_GET(self) -> None:  # noqa: N802 - the stdlib's names
-        self._serve("GET")
-
-    def do_HEAD(self) -> None:  # noqa: N802
-        self._serve("HEAD")
-
-    def do_POST(self) -> None:  # noqa: N802
-        self._serve("POST")
-
-    def do_PUT(self) -> None:  # noqa: N802
-        self._serve("PUT")
-
-    def do_DELETE(self) -> None:  # noqa: N802
-        self._serve("DELETE")
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002
+        headers = [("Content-Type", ctype), ("Content-Length", str(len(response.body))),
+                   *response.headers.items(), *SECURITY_HEADERS.items()]
+        start_response(f"{response.status} {_phrase(response.status)}", headers)
         if not self.quiet:
-            sys.stderr.write("%s - %s\n" % (self.address_string(), format % args))
+            _log(f"{environ.get('REMOTE_ADDR', '-')} - \"{method} {target[:200]}\" {response.status} "
+                 f"{len(response.body)} {1000 * (time.monotonic() - started):.0f}ms")
+        return [b"" if method == "HEAD" else response.body]
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
+class _Headers:
+    """Request headers from a WSGI environ, looked up by their HTTP names."""
 
-    def __init__(self, address, app: LinkedDataApp, quiet: bool = False) -> None:
-        handler = type("Handler", (_Handler,), {"app": app, "quiet": quiet})
-        super().__init__(address, handler)
-        self.app = app
+    def __init__(self, environ) -> None:
+        self.environ = environ
 
-    def server_close(self) -> None:
-        super().server_close()
-        self.app.close()
+    def get(self, name: str, default: str | None = None) -> str | None:
+        key = name.upper().replace("-", "_")
+        if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            return self.environ.get(key, default)
+        return self.environ.get("HTTP_" + key, default)
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Status"
+
+
+def _log(line: str) -> None:
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
 
 
 def make_server(host: str = "127.0.0.1", port: int = 8080, data: Sequence[Path | str] = (), *,
-                quiet: bool = False, **options) -> Server:
-    """A server bound to host:port (port 0 picks a free one), ready for serve_forever()."""
-    app = LinkedDataApp(data, **options)
+                quiet: bool = False, threads: int = 32, on_listening: Callable[[str, int], None] | None = None,
+                **options) -> Server:
+    """A server bound to host:port (port 0 picks a free one), ready for serve_forever().
+
+    The port is taken before the graph is loaded: a busy port or a bad host is an OpennessError at
+    once, and `on_listening(host, port)` is told as soon as the socket listens.
+    """
+    sock = listen_socket(host, port)
+    if on_listening:
+        on_listening(*sock.getsockname()[:2])
     try:
-        return Server((host, port), app, quiet)
-    except OSError:
+        app = LinkedDataApp(data, quiet=quiet, **options)
+    except BaseException:
+        sock.close()
+        raise
+    try:
+        return Server(sock, app, threads)
+    except BaseException:
         app.close()
+        sock.close()
         raise
