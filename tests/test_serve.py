@@ -214,3 +214,32 @@ def test_sparqlwrapper_client(base):
     client.setMethod("POST")
     client.setQuery(ASK)
     assert client.query().convert()["boolean"] is True
+
+
+def test_site_pages_and_compare_data_are_served(base):
+    for path in ("/", "/catalogue", "/methodology", "/figure-2", "/compare", "/static/site.css", "/static/matrix.js"):
+        status, headers, _ = get(base, path)
+        assert status == 200, path
+        assert "script-src 'self'" in headers.get("Content-Security-Policy", ""), path
+    status, headers, body = get(base, "/compare.json")
+    assert status == 200 and headers["Content-Type"].startswith("application/json")
+    assert json.loads(body)
+
+
+def test_served_licence_terms_equal_local_and_are_distinct(base):
+    """The same question gets the same answer locally and served, each row once (issue 8)."""
+    from click.testing import CliRunner
+
+    from openness.cli import cli
+
+    def rows(*extra):
+        result = CliRunner().invoke(cli, ["query", "run", "licence-terms", "--param", "licence=Apache-2.0",
+                                          "--format", "json", *extra])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    local = rows()
+    served = rows("--endpoint", base + "/sparql", "--graph-prefix", "")
+    key = lambda r: json.dumps(r, sort_keys=True)  # noqa: E731
+    assert sorted(map(key, served)) == sorted(map(key, local))
+    assert len(set(map(key, served))) == len(served) > 0

@@ -348,36 +348,3 @@ SELECT DISTINCT ?example WHERE {
   ?a a oo:Assessment ; prov:wasAttributedTo oo:UnravelingOpenSourceAI ; oo:assessedProject ?p .
   ?p rdfs:label ?example ; oo:currentRelease/oo:hasComponent/dct:license ?lic .
 }"""
-
-COMPARE_QUERY = """
-PREFIX oo: <https://w3id.org/openness/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dct: <http://purl.org/dc/terms/>
-SELECT ?project ?kind (SAMPLE(?avail) AS ?availability)
-       (GROUP_CONCAT(DISTINCT ?lic; separator=" AND ") AS ?licence)
-WHERE {
-  ?project oo:hasRelease ?release .
-  OPTIONAL { ?project oo:currentRelease ?current . }
-  FILTER(!BOUND(?current) || ?current = ?release)
-  ?release oo:hasComponent ?c .
-  ?c oo:componentKind ?k . ?k rdfs:label ?kind .
-  OPTIONAL { ?c oo:availability/rdfs:label ?avail . }
-  OPTIONAL { ?c dct:license ?l . OPTIONAL { ?l oo:spdxId ?sid . } OPTIONAL { ?l rdfs:label ?ll . }
-             BIND(COALESCE(?sid, ?ll, STR(?l)) AS ?lic) }
-}
-GROUP BY ?project ?kind
-"""
-
-
-def compare_cells(dataset) -> tuple[dict[tuple[str, str], str], list[str]]:
-    """(project IRI, component kind label) -> "availability (licence)" for each project's current release."""
-    names, rows = dataset.select(COMPARE_QUERY)
-    cells: dict[tuple[str, str], str] = {}
-    kinds: set[str] = set()
-    for project, kind, availability, licence in rows:
-        text = availability.value if availability is not None else "availability not stated"
-        if licence is not None and licence.value:
-            text += f" ({licence.value})"
-        cells[(project.value, kind.value)] = text
-        kinds.add(kind.value)
-    return cells, sorted(kinds, key=str.casefold)

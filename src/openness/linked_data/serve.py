@@ -34,7 +34,7 @@ from ..graph.iris import DEFAULT_BASE, ONTOLOGY_IRI
 from .conneg import negotiate
 from .documents import RDF_MEDIA, GraphView, gzip_bytes, jsonld_context, prefixes_for, serialize, void_triples
 from .endpoint import MAX_BODY, ProtocolError, parse_request
-from .pages import STATIC_TYPES, Linker, Pages, compare_cells, static_files
+from .pages import STATIC_TYPES, Linker, Pages, static_files
 from .http_server import SECURITY_HEADERS, Server, listen_socket
 from .workers import QueryPool, VerdictsProcess
 
@@ -150,6 +150,9 @@ class LinkedDataApp:
         if path in self.static:
             media = STATIC_TYPES[path[path.rindex("."):]]
             return Response(200, media, self.static[path], {"Cache-Control": "public, max-age=3600"})
+        if path == "/compare.json":
+            return Response(200, "application/json", self._cached("compare json", lambda: self.pages.compare_json(
+                self.linker).encode("utf-8")))
         stem, forced = path, None
         last = path.rsplit("/", 1)[-1]
         if "." in last and last.rsplit(".", 1)[1] in EXTENSIONS and not path.startswith("/dumps/"):
@@ -161,7 +164,13 @@ class LinkedDataApp:
         if stem == "/licences":
             return self._html_page("licences", accept, forced, lambda: self.pages.licences(self.linker, self._licences()))
         if stem == "/compare":
-            return self._html_page("compare", accept, forced, self._compare)
+            return self._html_page("compare", accept, forced, lambda: self.pages.compare(self.linker))
+        if stem == "/catalogue":
+            return self._html_page("catalogue", accept, forced, lambda: self.pages.catalogue(self.linker, self._counts()))
+        if stem == "/methodology":
+            return self._html_page("methodology", accept, forced, lambda: self.pages.methodology(self.linker))
+        if stem == "/figure-2":
+            return self._html_page("figure-2", accept, forced, lambda: self.pages.figure2(self.linker))
         if stem == "/ontology":
             return self._document(self.view.describe_ontology, lambda: self.pages.ontology(self.linker),
                                   accept, forced, ONTOLOGY_IRI)
@@ -212,10 +221,6 @@ class LinkedDataApp:
         from ..graph.query import run_local, saved_queries
 
         return rows_as_dicts(run_local(self.dataset, saved_queries()["licences"].text))
-
-    def _compare(self) -> str:
-        cells, kinds = compare_cells(self.dataset)
-        return self.pages.compare(self.linker, self._projects(), cells, kinds)
 
     def void(self, headers, accept, forced) -> Response:
         host = headers.get("Host") or "127.0.0.1"
