@@ -390,7 +390,7 @@ def test_graph_prefix_matching_nothing_is_an_error(monkeypatch):
     from openness.cli import common
     from openness.graph import query
 
-    monkeypatch.setattr(query, "discover_graphs", lambda endpoint, prefix: [])
+    monkeypatch.setattr(query, "discover_graphs", lambda endpoint, prefix, *timeout: [])
     with pytest.raises(OpennessError, match="no named graph under --graph-prefix"):
         common.open_backend(endpoint="http://127.0.0.1:9/sparql", graph_prefix="https://nothing.example/")
 

@@ -178,7 +178,7 @@ def table(columns: Sequence[str], rows: Sequence[Sequence[object]], title: str |
     if width is True:
         width = output_width()
     colour = use_colour() if colour is None else colour
-    cells = [[str(c) for c in columns]] + [[_cell(v) for v in row] for row in rows]
+    cells = [[clean(str(c)) for c in columns]] + [[_cell(v) for v in row] for row in rows]
     fit = width if isinstance(width, int) and width is not True else None
     widths = _widths(cells, fit)
     gap = GAP
@@ -187,6 +187,7 @@ def table(columns: Sequence[str], rows: Sequence[Sequence[object]], title: str |
         widths = _widths(cells, fit, 1)
     out: list[str] = []
     if title:
+        title = clean(title)
         out.append(f"{_BOLD}{title}{_RESET}" if colour else title)
     for number, row in enumerate(cells):
         wrapped = [_wrap(text, widths[i] if width else None) for i, text in enumerate(row)]

@@ -136,7 +136,7 @@ def matrix(dataset, verdicts: list[dict], recorded: list[dict] | None = None) ->
     rows: dict[str, dict] = {}
     for v in verdicts:
         row = rows.setdefault(v["project"], {"project": v["project"], "label": v["label"]})
-        cell = CELL[v["verdict"]]
+        cell = CELL[outcome(v)]
         for note in notes.get((v["project"], v["claim"]), []):
             cell += f" ({note})"
         row[v["claim"]] = cell
