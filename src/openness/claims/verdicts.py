@@ -206,6 +206,14 @@ def compute(dataset, project_iris: Sequence[str] | None = None, claim_ids: Seque
     if engine not in ENGINES:
         raise OpennessError(f"unknown validation engine {engine!r}: expected one of {', '.join(ENGINES)}")
     if engine == "oxigraph" and shacl_sparql.supports(sorted({s for c in wanted for s in claim_shapes(c)})):
+        if len(selected) > 1:
+            # Many projects: each constraint once per chunk of projects, on both cores (batch.py).
+            from . import batch
+
+            with _progress(len(selected), progress) as bar:
+                task = bar.add_task("validate", total=len(selected)) if bar is not None else None
+                return batch.validate(dataset, selected, wanted, on_verdict=on_verdict,
+                                      on_chunk=(lambda n: bar.advance(task, n)) if bar is not None else None)
         run = NativeRun(dataset, wanted)
         return _per_project(selected, lambda iri, label: run.project(iri, label, wanted), progress, on_verdict)
     if mode == "one-pass":
