@@ -170,8 +170,9 @@ def run_job(store: ox.Store, job) -> list[tuple[str, str | None, str | None, str
         at = names.index("this")
         rows = [(r[at].value, names, r) for r in found if isinstance(r[at], ox.NamedNode)]
     else:
+        text = setbased.sequence_paths_as_joins(constraint.select)
         for f in sorted(_focus_nodes(store, targets)):
-            names, found = select(store, constraint.select, {ox.Variable("this"): ox.NamedNode(f)}, prefixes)
+            names, found = select(store, text, {ox.Variable("this"): ox.NamedNode(f)}, prefixes)
             rows.extend((f, names, r) for r in found)
     out = []
     for focus, names, row in rows:
