@@ -1,7 +1,8 @@
 """Every claim case under tests/cases/<claim>/<case>/{data.ttl, expected.json}, found by glob.
 
-expected.json: {"project": IRI, "conforms": bool, "rules": [rule ids that must appear among the
-results], "absent_rules": [rule ids that must not]}. Adding a case needs no Python.
+expected.json: {"project": IRI, "conforms": bool, "verdict": "holds" | "does-not-hold" | "undetermined"
+(optional), "rules": [rule ids that must appear among the results], "absent_rules": [rule ids that must
+not]}. Adding a case needs no Python.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ def test_case(case: Path) -> None:
     rules = {r["rule"] for r in verdict["results"]}
     messages = "\n".join(f"{r['severity']} {r['rule']}: {r['message']}" for r in verdict["results"])
     assert verdict["conforms"] is expected["conforms"], messages
+    if "verdict" in expected:
+        assert verdict["verdict"] == expected["verdict"], messages
     for rule in expected.get("rules", []):
         assert rule in rules, f"expected rule {rule} among:\n{messages}"
     for rule in expected.get("absent_rules", []):

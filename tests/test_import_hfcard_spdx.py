@@ -85,4 +85,4 @@ def test_bundled_snapshot_is_current():
 
     g, _ = build_spdx()
     committed = (ROOT / "data" / "generated" / "spdx-licences.ttl").read_text(encoding="utf-8")
-    assert g.turtle(spdx_header("openness import spdx")) == committed
+    assert g.turtle(spdx_header("openness import spdx --update-bundled")) == committed

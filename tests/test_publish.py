@@ -158,3 +158,52 @@ def test_verdicts_are_shown_when_the_checker_exists(tmp_path):
     assert report.verdicts > 0
     html = (out / "projects.html").read_text()
     assert "holds" in html
+
+
+def test_stale_build_folders_of_killed_runs_are_cleaned(tmp_path):
+    """A killed run leaves .OUT.*.tmp behind: old ones carrying publish's marker go, nothing else does."""
+    import os
+    import time
+
+    from openness.linked_data.publish import BUILDING, STALE_AFTER, clean_stale_builds
+
+    out = tmp_path / "site"
+    killed, fresh, foreign, alive = (tmp_path / f".site.{n}.tmp" for n in ("killed", "fresh", "foreign", "alive"))
+    for folder in (killed, fresh, foreign, alive):
+        (folder / "id").mkdir(parents=True)
+    (killed / BUILDING).write_text("some-other-host 1\n")
+    (fresh / BUILDING).write_text("some-other-host 1\n")
+    import socket
+    (alive / BUILDING).write_text(f"{socket.gethostname()} {os.getpid()}\n")
+    old = time.time() - STALE_AFTER - 60
+    for folder in (killed, foreign, alive):
+        for path in (folder, *folder.iterdir()):
+            os.utime(path, (old, old))
+    removed = clean_stale_builds(out)
+    assert removed == [killed]
+    assert not killed.exists() and fresh.exists() and foreign.exists() and alive.exists()
+
+
+def test_republishing_refuses_files_a_user_added_unless_forced(tmp_path):
+    out = tmp_path / "site"
+    dataset = curated()
+    publish(out, dataset=dataset, with_verdicts=False)
+    (out / "my-notes.txt").write_text("mine")
+    (out / "id" / "extra.html").write_text("mine too")
+    with pytest.raises(OpennessError, match="my-notes.txt") as caught:
+        publish(out, dataset=dataset, with_verdicts=False)
+    assert "id/extra.html" in caught.value.message and (out / "my-notes.txt").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+    publish(out, dataset=dataset, with_verdicts=False, force=True)
+    assert not (out / "my-notes.txt").exists() and (out / MARKER).exists()
+    publish(out, dataset=dataset, with_verdicts=False)   # its own files are never "added"
+
+
+def test_publish_refuses_a_symlink_as_the_site(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    link = tmp_path / "site"
+    link.symlink_to(real)
+    with pytest.raises(OpennessError, match="symbolic link"):
+        publish(link, dataset=curated(), with_verdicts=False)
+    assert link.is_symlink() and not any(real.iterdir())

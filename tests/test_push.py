@@ -42,11 +42,13 @@ def test_push_then_remote_answers_equal_local(oxigraph):
                                          "https://w3id.org/openness/graph/licences",
                                          "https://w3id.org/openness/graph/projects"}
     assert all(r["status"] == "loaded" for r in rows)
-    for args in (["projects"], ["licences"], ["project-components", "--param", "project=olmo"]):
+    for args in (["projects"], ["licences"], ["project-components", "--param", "project=olmo"],
+                 ["licence-terms", "--param", "licence=Apache-2.0"]):
         local = run_json("query", "run", *args)
         remote = run_json("query", "run", *args, "--endpoint", oxigraph + "/query")
         assert local, args
         assert [deterministic(r) for r in remote] == [deterministic(r) for r in local], args
+        assert len({json.dumps(r, sort_keys=True) for r in remote}) == len(remote), f"duplicate rows: {args}"
 
 
 def deterministic(row):

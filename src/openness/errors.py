@@ -16,6 +16,12 @@ class OpennessError(Exception):
         self.message = message
 
 
+class StoreError(OpennessError):
+    """A store (--store) that cannot be opened or fails: exit code 4."""
+
+    exit_code = 4
+
+
 def suggest(given: str, choices: Iterable[str], n: int = 3) -> str:
     """A ' (did you mean ...?)' suffix naming the closest choices, or '' when none is close."""
     close = difflib.get_close_matches(given, list(choices), n=n, cutoff=0.5)

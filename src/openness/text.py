@@ -6,11 +6,36 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from collections.abc import Mapping, Sequence
 
 from rich.console import Console
 from rich.table import Table
+
+
+# C0 controls but tab and newline, DEL, and the C1 controls: what a terminal may act on (ESC starts a
+# sequence that can clear the screen or set the window title; CSI, OSC, DCS are single C1 bytes).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_MARKDOWN = re.compile(r"([\\`*_\[\]|])")
+
+
+def clean(text: str) -> str:
+    """`text` with every control character a terminal could act on written as a visible `\\uXXXX`.
+
+    Tab and newline stay. The escape is the one JSON, Turtle and SPARQL use, so JSON output stays
+    valid JSON (its strings never hold a raw C0 character; a raw C1 one becomes an escape of itself)."""
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def markdown_cell(value: object) -> str:
+    """A value as the text of one Markdown table cell: no raw HTML, no links, no emphasis, one line.
+
+    `<`, `>` and `&` become HTML entities (so `<script>` or `<javascript:...>` is shown, never run or
+    linked) and Markdown's punctuation is backslash-escaped (so `[x](javascript:...)` is not a link)."""
+    text = clean(" ".join(str("" if value is None else value).splitlines()))
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def to_json(value: object) -> str:
@@ -23,14 +48,14 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return str(value)
+    return clean(str(value))
 
 
 def table(columns: Sequence[str], rows: Sequence[Sequence[object]], title: str | None = None) -> str:
     """A table for a terminal, as text (no colour when not a terminal)."""
-    t = Table(title=title, show_lines=False, header_style="bold", title_justify="left")
+    t = Table(title=clean(title) if title else title, show_lines=False, header_style="bold", title_justify="left")
     for column in columns:
-        t.add_column(column, overflow="fold")
+        t.add_column(clean(str(column)), overflow="fold")
     for row in rows:
         t.add_row(*(_cell(v) for v in row))
     # The terminal's width; piped or captured output (no terminal) gets 160 columns.

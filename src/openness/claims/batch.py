@@ -178,7 +178,8 @@ def run_job(store: ox.Store, job) -> list[tuple[str, str | None, str | None, str
     for focus, names, row in rows:
         cells = dict(zip(names, row))
         value, path = cells.get("value"), cells.get("path")
-        message = shacl_sparql._fill(constraint.messages[0], names, row) if constraint.messages else (
+        # Every message, filled (a constraint may also name its deciding fact's subject): as shacl_sparql.run.
+        message = "\n".join(shacl_sparql._fill(m, names, row) for m in constraint.messages) if constraint.messages else (
             f"Constraint {constraint.node} is not met")
         out.append((focus, path.value if isinstance(path, ox.NamedNode) else None,
                     focus if value is None else value.value, message))
@@ -208,15 +209,17 @@ def validate_chunk(selected: Sequence[tuple[str, str]]) -> list[dict[str, object
     owners: dict[str, set[str]] = {}
     has_release: set[str] = set()
     claim_type_of: dict[str, str] = {}
+    current_of: dict[str, str] = {}
     for project, focus in current:
         if isinstance(project, ox.NamedNode) and isinstance(focus, ox.NamedNode):
             owners.setdefault(focus.value, set()).add(project.value)
             has_release.add(project.value)
+            current_of.setdefault(project.value, focus.value)
+    judged = _STATE["judged"]
     for project, focus, claim_type in recorded:
         if isinstance(project, ox.NamedNode) and isinstance(focus, ox.NamedNode):
             owners.setdefault(focus.value, set()).add(project.value)
-            if claim_type is not None:
-                claim_type_of[focus.value] = claim_type.value
+            claim_type_of[focus.value] = claim_type.value if claim_type is not None else ""
     wanted_projects = {iri for iri, _ in selected}
     by_project: dict[str, list[Result]] = {}
     for job in jobs:
@@ -230,12 +233,16 @@ def validate_chunk(selected: Sequence[tuple[str, str]]) -> list[dict[str, object
                         by_project.setdefault(project, []).append(
                             make_result(severity, focus, path, value, message, shape_iri, node))
     out: list[dict[str, object]] = []
+    evidence = _STATE["evidence"]
     for iri, label in selected:
         if iri not in has_release:
             out.extend(_no_focus(iri, label, c) for c in wanted)
-        else:
-            grouped = _split(by_project.get(iri, []), wanted, claim_type_of)
-            out.extend(verdict(iri, label, c, grouped[c.id]) for c in wanted)
+            continue
+        now = current_of[iri]
+        # Open-washing results count only for recorded claims judged against this release (NativeRun).
+        types = {c: t for c, t in claim_type_of.items() if t and iri in owners.get(c, ()) and judged.get(c, now) == now}
+        grouped = _split(by_project.get(iri, []), wanted, types)
+        out.extend(verdict(iri, label, c, grouped[c.id], evidence) for c in wanted)
     return out
 
 
@@ -255,6 +262,10 @@ def validate(dataset, selected: Sequence[tuple[str, str]], wanted: Sequence[Clai
         _constraint_info(node)
         for s in shape_iris:
             _constraint_info(s)
+    from .evidence import Evidence
+    from .report import judged_releases
+
+    _STATE.update(evidence=Evidence(dataset), judged=judged_releases(dataset))
     _STATE.update(closures=Closures(dataset), jobs=jobs, wanted=list(wanted),
                   ontology=[q.triple for q in dataset.store.quads_for_pattern(None, None, None, ontology)])
     chunks = [list(selected[i:i + chunk]) for i in range(0, len(selected), chunk)]

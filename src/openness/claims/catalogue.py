@@ -38,6 +38,7 @@ class Claim:
     source_label: str
     shape: str
     findings: tuple[str, ...] = ()
+    unknowns: str | None = None
     implies: tuple[str, ...] = ()
     interpretations: tuple[str, ...] = field(default=())
 
@@ -91,6 +92,7 @@ def claims() -> dict[str, Claim]:
             id=cid, iri=str(iri), title=_text(sg, iri, DCT + "title") or cid,
             definition=_text(sg, iri, SKOS + "definition") or "",
             source=source, source_label=_text(onto, source, RDFS + "label") or source, shape=shape,
+            unknowns=_text(sg, iri, OO + "unknownsBy"),
             findings=tuple(sorted(str(o) for o in sg.objects(iri, rdflib.URIRef(OO + "findingsBy")))),
             implies=tuple(sorted(str(o) for o in sg.objects(iri, rdflib.URIRef(OO + "impliesClaim")))),
             interpretations=(comment,) if comment else ())
@@ -110,7 +112,8 @@ def resolve_claim(given: str) -> Claim:
 
 
 def claim_shapes(claim: Claim) -> list[str]:
-    """The shapes a claim's verdict is made of: its own, its findings, and the open-washing rules."""
-    return [claim.shape, *claim.findings, OPEN_WASHING_SHAPE]
+    """The shapes a claim's verdict is made of: its own (what refutes it), its unknowns (what leaves it
+    undetermined), its findings, and the open-washing rules."""
+    return [claim.shape, *([claim.unknowns] if claim.unknowns else []), *claim.findings, OPEN_WASHING_SHAPE]
 
 

@@ -49,7 +49,7 @@ def closure_triples(dataset, project_iri: str) -> list[ox.Triple]:
     """The triples a project's verdicts depend on, read from the store with one CONSTRUCT.
 
     A project that names no current release but has exactly one release gets that release as its
-    current one (DESIGN: the focus is the current release, or the only one).
+    current one (docs/design.md: the focus is the current release, or the only one).
     """
     project = ox.NamedNode(project_iri)
     # A SELECT, not a CONSTRUCT: pyoxigraph applies substitutions only to projected variables.

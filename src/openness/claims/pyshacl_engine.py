@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .catalogue import SH, shapes_graph
+from .catalogue import OO, SH, shapes_graph
 from .results import Result, _term, make_result
 
 
@@ -31,8 +31,11 @@ def run_shacl(graph, shape_iris: Sequence[str] | None = None) -> list[Result]:
 
         constraint = one(sh.sourceConstraint)
         path = one(sh.resultPath)
-        out.append(make_result(str(one(sh.resultSeverity)).removeprefix(SH), str(one(sh.focusNode)),
+        # pySHACL accepts the custom severity oo:Unknown as it is (it only counts it against sh:conforms);
+        # every message is kept: a constraint's second message names its deciding fact's subject.
+        messages = "\n".join(sorted(str(m) for m in report.objects(node, sh.resultMessage)))
+        out.append(make_result(str(one(sh.resultSeverity)).removeprefix(SH).removeprefix(OO), str(one(sh.focusNode)),
                                _term(path) if isinstance(path, rdflib.URIRef) else None, _term(one(sh.value)),
-                               str(one(sh.resultMessage) or ""), str(one(sh.sourceShape)),
+                               messages, str(one(sh.sourceShape)),
                                None if constraint is None else str(constraint)))
     return sorted(out, key=Result.sort_key)

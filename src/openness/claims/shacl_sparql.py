@@ -81,7 +81,9 @@ def compile_shape(graph, iri: str) -> NodeShape:
             sorted(str(m) for m in graph.objects(node, sh.message)))
         constraints.append(Constraint(str(c), str(select), messages, _prefixes(graph, c)))
     severity = graph.value(node, sh.severity)
-    return NodeShape(iri, targets, tuple(constraints), str(severity).removeprefix(SH) if severity else "Violation")
+    # sh:Violation, sh:Warning, sh:Info, or the project's oo:Unknown (a condition neither met nor refuted).
+    return NodeShape(iri, targets, tuple(constraints),
+                     str(severity).removeprefix(SH).removeprefix(OO) if severity else "Violation")
 
 
 @functools.lru_cache(maxsize=None)
@@ -156,7 +158,8 @@ def run(dataset, shape_iris: Sequence[str], only: set[str] | None = None,
                 for row in rows:
                     cells = dict(zip(names, row))
                     value, path = cells.get("value"), cells.get("path")
-                    message = _fill(constraint.messages[0], names, row) if constraint.messages else (
+                    # Every message, filled (a constraint may also name its deciding fact's subject).
+                    message = "\n".join(_fill(m, names, row) for m in constraint.messages) if constraint.messages else (
                         f"Constraint {constraint.node} is not met")
                     # SHACL 5.3.2: sh:value is ?value when bound, otherwise the focus node.
                     out.append(make_result(shape.severity, node, path.value if isinstance(path, ox.NamedNode) else None,

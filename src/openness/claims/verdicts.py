@@ -1,14 +1,21 @@
 """Verdicts: every (project, claim) pair checked once, as plain dicts the CLI, the report and the site share.
 
 `compute(dataset, project_iris=None, claim_ids=None)` is the one entry point; its verdict dict is a
-stable interface (the publishing engineer renders it on the static site):
+stable interface (the JSON Schema is verdict.schema.json, shipped with the package):
 
-    {"project": IRI, "label": str, "claim": claim id, "conforms": bool,
-     "interpretations": [text], "results": [{"severity": "Violation"|"Warning"|"Info", "focus": IRI,
-      "path": IRI|None, "value": str|None, "message": str, "shape": IRI, "rule": str|None}]}
+    {"project": IRI, "label": str, "claim": claim id,
+     "verdict": "holds" | "does-not-hold" | "undetermined", "conforms": bool (true only for "holds"),
+     "summary": {"not_met": n, "unknown": n, "warnings": n}, "interpretations": [text],
+     "results": [{"outcome": "refutes"|"unknown"|"warning"|"info", "rule": str|None, "message": str,
+                  "requirement": str|None, "fact": {"subject", "property", "value"}, "evidence": [{"source",
+                  "checked_on"}], "elsewhere": [...] (only when another record states the fact),
+                  "severity": "Violation"|"Unknown"|"Warning"|"Info", "focus", "path", "value", "shape"}]}
 
-`conforms` is false only when a result has severity Violation: warnings and infos never flip it.
-Results about a recorded claim (open-washing, rules OW1-OW6) have the claim node as their focus.
+A claim does not hold when a result refutes it (severity sh:Violation), is undetermined when none
+refutes it but one is unknown (severity oo:Unknown: a deciding fact is not stated), and holds otherwise;
+warnings and infos never change it. "not_met" counts the conditions (rules) refuted, "unknown" the
+conditions left unknown. Results about a recorded claim (open-washing, rules OW1-OW6) have the claim
+node as their focus.
 
 How a catalogue is validated. Measured on the bundled data (2 cores, all 13 claims):
   pySHACL 0.40.1 over each project's closure:        58 projects 240 s (one pass over all: 249 s)
@@ -35,6 +42,9 @@ from .catalogue import OO, OPEN_WASHING_SHAPE, Claim, claim_shapes, claims, reso
 from .results import Result
 from .closure import closure_triples, data_graph
 from .pyshacl_engine import run_shacl
+from .evidence import Evidence
+from .report import judged_releases
+from .results import OUTCOME
 
 ENGINES = ("oxigraph", "pyshacl")
 FOCUS_QUERY = """
@@ -56,11 +66,14 @@ class NativeRun:
         from ..graph.dataset import GRAPH_BASE
 
         self.dataset = dataset
+        self.evidence = Evidence(dataset)
+        self.judged = judged_releases(dataset)
         self.shapes = sorted({s for c in wanted for s in claim_shapes(c)})
         ontology = ox.NamedNode(GRAPH_BASE + "ontology")
         self.ontology = [q.triple for q in dataset.store.quads_for_pattern(None, None, None, ontology)]
 
-    def project(self, project_iri: str, label: str, wanted: Sequence[Claim]) -> list[dict[str, object]]:
+    def project(self, project_iri: str, label: str, wanted: Sequence[Claim],
+                release: str | None = None) -> list[dict[str, object]]:
         from ..graph.dataset import Dataset
 
         store = ox.Store()
@@ -68,14 +81,18 @@ class NativeRun:
         # The closure by index lookups (batch.Closures: the same triples as closure_triples, 1 s faster).
         from .batch import Closures
 
-        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in Closures(self.dataset).triples(project_iri))
+        store.extend(ox.Quad(t.subject, t.predicate, t.object)
+                     for t in _as_current(Closures(self.dataset).triples(project_iri), project_iri, release))
         closure = Dataset(store, [])
         _, rows = closure.select(FOCUS_QUERY)
         if not any(claim_type is None for _, _, claim_type in rows):
             return [_no_focus(project_iri, label, c) for c in wanted]
-        claim_type_of = {focus.value: t.value for _, focus, t in rows if t is not None}
+        current = next(focus.value for _, focus, t in rows if t is None)
+        # Open-washing results count only for recorded claims judged against this release.
+        claim_type_of = {focus.value: t.value for _, focus, t in rows
+                         if t is not None and self.judged.get(focus.value, current) == current}
         grouped = _split(shacl_sparql.run(closure, self.shapes), wanted, claim_type_of)
-        return [verdict(project_iri, label, c, grouped[c.id]) for c in wanted]
+        return [verdict(project_iri, label, c, grouped[c.id], self.evidence) for c in wanted]
 
 
 def _claim_types_of(graph) -> dict[str, str]:
@@ -97,17 +114,37 @@ def _project_of_focus(graph) -> dict[str, str]:
     return out
 
 
-def verdict(project_iri: str, label: str, claim: Claim, results: Iterable[Result]) -> dict[str, object]:
+def verdict(project_iri: str, label: str, claim: Claim, results: Iterable[Result],
+            evidence: Evidence | None = None) -> dict[str, object]:
     """One verdict dict (the stable shape documented above)."""
     seen, rows = set(), []
     for r in sorted(results, key=Result.sort_key):
-        d = r.as_dict()
-        key = tuple(d.values())
-        if key not in seen:
-            seen.add(key)
-            rows.append(d)
-    return {"project": project_iri, "label": label, "claim": claim.id,
-            "conforms": not any(r["severity"] == "Violation" for r in rows),
+        base = r.as_dict()
+        key = tuple(base.values())
+        if key in seen:
+            continue
+        seen.add(key)
+        fact = evidence.fact(r) if evidence is not None else {"subject": r.subject or r.focus, "property": r.path,
+                                                              "value": r.value}
+        row: dict[str, object] = {"outcome": OUTCOME.get(r.severity, "info"), "rule": r.rule, "message": r.message,
+                                  "requirement": r.requirement, "fact": fact,
+                                  "evidence": evidence.sources(str(fact["subject"])) if evidence is not None else []}
+        if evidence is not None and row["outcome"] in ("refutes", "unknown"):
+            elsewhere = evidence.elsewhere(project_iri, fact)
+            if elsewhere:
+                row["elsewhere"] = elsewhere
+        row.update(base)
+        rows.append(row)
+    # Conditions (rule ids) refuted and left unknown; open-washing results explain a refutation and are
+    # not conditions of their own.
+    refuting = [r for r in rows if r["outcome"] == "refutes"]
+    not_met = {r["rule"] or r["message"] for r in refuting if r["shape"] != OPEN_WASHING_SHAPE}
+    unknown = {r["rule"] or r["message"] for r in rows if r["outcome"] == "unknown"} - not_met
+    outcome = "does-not-hold" if refuting else "undetermined" if unknown else "holds"
+    return {"project": project_iri, "label": label, "claim": claim.id, "verdict": outcome,
+            "conforms": outcome == "holds",
+            "summary": {"not_met": len(not_met), "unknown": len(unknown),
+                        "warnings": sum(1 for r in rows if r["outcome"] == "warning")},
             "interpretations": list(claim.interpretations), "results": rows}
 
 
@@ -115,7 +152,7 @@ def _split(results: list[Result], wanted: Sequence[Claim], claim_type_of: dict[s
     """Results of one validation run, grouped by the claim each belongs to."""
     out: dict[str, list[Result]] = {c.id: [] for c in wanted}
     for claim in wanted:
-        own = {claim.shape, *claim.findings}
+        own = {claim.shape, *([claim.unknowns] if claim.unknowns else []), *claim.findings}
         for r in results:
             if r.shape in own:
                 out[claim.id].append(r)
@@ -132,16 +169,46 @@ def _no_focus(project_iri: str, label: str, claim: Claim) -> dict[str, object]:
     return verdict(project_iri, label, claim, [missing])
 
 
-def validate_project(dataset, project_iri: str, label: str, wanted: Sequence[Claim]) -> list[dict[str, object]]:
+def _as_current(triples: list[ox.Triple], project_iri: str, release: str | None) -> list[ox.Triple]:
+    """The closure with `release` as the project's current release (to judge a recorded claim against the
+    release current at its date); unchanged when `release` is None."""
+    if release is None:
+        return triples
+    current = ox.NamedNode(OO + "currentRelease")
+    project = ox.NamedNode(project_iri)
+    kept = [t for t in triples if not (t.subject == project and t.predicate == current)]
+    return [*kept, ox.Triple(project, current, ox.NamedNode(release))]
+
+
+def verdict_for_release(dataset, project_iri: str, release_iri: str, claim_id: str,
+                        engine: str = "oxigraph") -> dict[str, object]:
+    """The verdict of one claim for a release of the project that need not be its current one."""
+    from ..graph.projects import list_projects
+    from ..graph.query import LocalBackend
+
+    labels = {p.iri: p.label for p in list_projects(LocalBackend(dataset))}
+    claim = resolve_claim(claim_id)
+    label = labels.get(project_iri, project_iri)
+    if engine == "oxigraph" and shacl_sparql.supports(claim_shapes(claim)):
+        return NativeRun(dataset, [claim]).project(project_iri, label, [claim], release_iri)[0]
+    return validate_project(dataset, project_iri, label, [claim], release_iri)[0]
+
+
+def validate_project(dataset, project_iri: str, label: str, wanted: Sequence[Claim],
+                     release: str | None = None) -> list[dict[str, object]]:
     """Verdicts of one project for the wanted claims, over the project's closure (one pySHACL run)."""
     import rdflib
 
-    graph = data_graph(dataset, closure_triples(dataset, project_iri))
+    graph = data_graph(dataset, _as_current(closure_triples(dataset, project_iri), project_iri, release))
     if graph.value(rdflib.URIRef(project_iri), rdflib.URIRef(OO + "currentRelease")) is None:
         return [_no_focus(project_iri, label, c) for c in wanted]
     shapes = sorted({s for c in wanted for s in claim_shapes(c)})
-    grouped = _split(run_shacl(graph, shapes), wanted, _claim_types_of(graph))
-    return [verdict(project_iri, label, c, grouped[c.id]) for c in wanted]
+    current = str(graph.value(rdflib.URIRef(project_iri), rdflib.URIRef(OO + "currentRelease")))
+    judged = judged_releases(dataset)
+    claim_type_of = {c: t for c, t in _claim_types_of(graph).items() if judged.get(c, current) == current}
+    grouped = _split(run_shacl(graph, shapes), wanted, claim_type_of)
+    evidence = Evidence(dataset)
+    return [verdict(project_iri, label, c, grouped[c.id], evidence) for c in wanted]
 
 
 def validate_one_pass(dataset, projects: Sequence[tuple[str, str]], wanted: Sequence[Claim]) -> list[dict[str, object]]:
@@ -165,7 +232,7 @@ def validate_one_pass(dataset, projects: Sequence[tuple[str, str]], wanted: Sequ
             out.extend(_no_focus(iri, label, c) for c in wanted)
             continue
         grouped = _split(by_project.get(iri, []), wanted, types)
-        out.extend(verdict(iri, label, c, grouped[c.id]) for c in wanted)
+        out.extend(verdict(iri, label, c, grouped[c.id], Evidence(dataset)) for c in wanted)
     return out
 
 

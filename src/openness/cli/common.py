@@ -11,8 +11,33 @@ from pathlib import Path
 import click
 
 from ..errors import OpennessError
+from ..text import clean
 
 DEFAULT_GRAPH_PREFIX = "https://w3id.org/openness/graph/"
+
+# The contract of every command (docs/design.md, "Errors"), shown at the end of each --help.
+EXIT_CODES = """\b
+Exit codes:
+  0    success (the claim holds, the graph is consistent)
+  1    does not hold (a claim fails, the graph is inconsistent)
+  2    bad input (a file, option or value; one line on stderr naming it)
+  3    undetermined (no stated fact refutes the claim, but one that would decide it
+       is not stated; or a query stopped at --timeout)
+  4    a server, store or endpoint could not be reached or failed
+  130  interrupted (Ctrl-C)"""
+
+
+def add_exit_codes(command: click.Command) -> None:
+    """Append EXIT_CODES to the help of `command` and of every command under it."""
+    if EXIT_CODES not in (command.epilog or ""):
+        command.epilog = f"{command.epilog}\n\n{EXIT_CODES}" if command.epilog else EXIT_CODES
+    for sub in getattr(command, "commands", {}).values():
+        add_exit_codes(sub)
+
+
+timeout_option = click.option(
+    "--timeout", type=click.FloatRange(0), default=300.0, show_default=True, metavar="SECONDS",
+    help="Stop a local query after this many seconds (exit 3); 0: no limit.")
 
 
 def graph_options(remote: bool = True) -> Callable:
@@ -21,7 +46,8 @@ def graph_options(remote: bool = True) -> Callable:
     def decorate(func: Callable) -> Callable:
         func = click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
                             help="RDF file or folder (read recursively: .ttl .nt .nq .trig .jsonld .rdf .owl .xml) "
-                                 "added to the bundled graph. Repeatable.")(func)
+                                 "added to the bundled graph; a broken symbolic link in a folder is an error "
+                                 "(exit 2). Repeatable.")(func)
         func = click.option("--store", "store", type=click.Path(path_type=Path), default=None,
                             help="Persistent Oxigraph store folder; sources are re-parsed only when they change.")(func)
         if remote:
@@ -43,10 +69,23 @@ def open_backend(data=(), store=None, endpoint=None, graph_prefix=DEFAULT_GRAPH_
         if data or store:
             raise OpennessError("--endpoint cannot be combined with --data or --store: the endpoint holds the graph")
         graphs = discover_graphs(endpoint, graph_prefix) if graph_prefix else []
+        if graph_prefix and not graphs:
+            raise OpennessError(f"endpoint {endpoint} has no named graph under --graph-prefix {graph_prefix} "
+                                "(`openness push` makes them); give --graph-prefix '' to query its default graph")
         return RemoteBackend(endpoint, graphs)
+    return LocalBackend(load_dataset(data, store))
+
+
+def load_dataset(data=(), store=None, *, judged: bool = False, **kwargs):
+    """The bundled graph plus the user's --data files, which are checked first (bad input is exit 2).
+
+    `judged`: the files' claims are about to be checked, so the integrity shapes must hold too."""
+    from ..claims.inputs import check_user_data
     from ..graph.dataset import Dataset
 
-    return LocalBackend(Dataset.load(data, store))
+    dataset = Dataset.load(data, store, **kwargs)
+    check_user_data(dataset, judged=judged, notice=note)
+    return dataset
 
 
 def format_option(choices: tuple[str, ...], default: str) -> Callable:
@@ -55,13 +94,13 @@ def format_option(choices: tuple[str, ...], default: str) -> Callable:
 
 
 def emit(text: str) -> None:
-    """Write a result to stdout, ending with one newline."""
-    click.echo(text.rstrip("\n"))
+    """Write a result to stdout, ending with one newline (control characters neutralised: text.clean)."""
+    click.echo(clean(text.rstrip("\n")))
 
 
 def note(text: str) -> None:
-    """A message for a person on stderr, so stdout stays machine-readable."""
-    click.echo(text, err=True)
+    """A message for a person on stderr, so stdout stays machine-readable (control characters neutralised)."""
+    click.echo(clean(text), err=True)
 
 
 def guarded(func: Callable) -> Callable:

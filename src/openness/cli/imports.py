@@ -13,14 +13,39 @@ from ..errors import OpennessError
 from .output import to_json
 
 
-def _default_out(name: str) -> Path:
-    """data/generated/<name> of a source checkout; an installed package is never written to."""
+def _target(out: Path | None, update_bundled: bool, name: str) -> Path:
+    """Where an import writes: --out (a regular file or a new one), or, only with the maintainer's
+    --update-bundled, data/generated/<name> of a source checkout (an installed package is never written to)."""
     from .. import resources
+    from ..files import check_output
 
+    if out is not None and update_bundled:
+        raise OpennessError("give --out FILE or --update-bundled, not both")
+    if out is not None:
+        check_output(out)
+        return out
     folder = resources.data_dir() / "generated"
+    if not update_bundled:
+        raise OpennessError(f"give --out FILE (the bundled {folder / name} is rewritten only with --update-bundled, "
+                            "a maintainer's option)")
     if "_bundled" in folder.parts:
         raise OpennessError("this is an installed copy of openness: give --out FILE")
+    check_output(folder / name)
     return folder / name
+
+
+def _require_records(report, what: str) -> None:
+    """An import that read or kept no record is bad input: --out is left as it was."""
+    if report.read == 0:
+        raise OpennessError(f"{what}: no records read; nothing was written")
+    if report.imported == 0:
+        raise OpennessError(f"{what}: none of the {report.read} records could be imported "
+                            f"({'; '.join(f'{r}: {w}' for r, w in report.skipped[:3])}); nothing was written")
+
+
+def _update_bundled_option(name: str):
+    return click.option("--update-bundled", is_flag=True,
+                        help=f"Maintainers: rewrite the bundled data/generated/{name} (instead of --out).")
 
 
 def _command(*parts: object) -> str:
@@ -72,11 +97,12 @@ def register(cli: click.Group) -> None:
                                           "--retrieved 2026-06-12 --commit 5a388e8... --out eosai.ttl")
     @click.argument("path", type=click.Path(path_type=Path))
     @click.option("--out", type=click.Path(path_type=Path), default=None,
-                  help="Turtle file to write (default: data/generated/eosai.ttl of the source tree).")
+                  help="Turtle file to write (a regular file; an existing one keeps its mode).")
+    @_update_bundled_option("eosai.ttl")
     @click.option("--with-notes", is_flag=True, help="Keep the index's free-text notes (not in the bundled snapshot).")
     @_source_options
     @guarded
-    def import_eosai(path, out, with_notes, retrieved, commit, fmt) -> None:
+    def import_eosai(path, out, update_bundled, with_notes, retrieved, commit, fmt) -> None:
         """Import the European Open Source AI Index (a checkout of its main-database) into Turtle."""
         from ..importers.common import Graph, Report, source_version, write_atomically
         from ..importers.eosai import EosaiImporter, eosai_header, eosai_provenance, record_files
@@ -84,13 +110,14 @@ def register(cli: click.Group) -> None:
         started = time.monotonic()
         if not path.is_dir():
             raise OpennessError(f"{path}: not a folder (expected a checkout of the index's main-database)")
+        out = _target(out, update_bundled, "eosai.ttl")
         commit, retrieved = source_version(path, commit, retrieved)
-        out = out or _default_out("eosai.ttl")
         prov = eosai_provenance(commit, retrieved)
         report = Report("eosai")
         importer = EosaiImporter(path, prov, report, with_notes=with_notes)
         g = Graph()
         importer.import_files(record_files(path), g, show_progress=fmt == "text")
+        _require_records(report, str(path))
         cmd = _command("eosai", path, "--retrieved", retrieved, *(("--commit", commit) if commit else ()),
                        "--with-notes" if with_notes else None)
         write_atomically(out, g.turtle(eosai_header(cmd, prov)))
@@ -100,43 +127,51 @@ def register(cli: click.Group) -> None:
                                         "--retrieved 2026-05-11 --commit 8b5d30e... --out mof.ttl")
     @click.argument("path", type=click.Path(path_type=Path))
     @click.option("--out", type=click.Path(path_type=Path), default=None,
-                  help="Turtle file to write (default: data/generated/mof.ttl of the source tree).")
+                  help="Turtle file to write (a regular file; an existing one keeps its mode).")
+    @_update_bundled_option("mof.ttl")
     @_source_options
     @guarded
-    def import_mof(path, out, retrieved, commit, fmt) -> None:
+    def import_mof(path, out, update_bundled, retrieved, commit, fmt) -> None:
         """Import Model Openness Tool records (a checkout, its models/ folder, or single files) into Turtle."""
         from ..importers.common import Graph, Report, source_version, write_atomically
         from ..importers.mof import MofImporter, mof_header, mof_provenance, record_files
 
         started = time.monotonic()
+        out = _target(out, update_bundled, "mof.ttl")
         root, files = record_files(path)
         commit, retrieved = source_version(root, commit, retrieved)
-        out = out or _default_out("mof.ttl")
         prov = mof_provenance(root, commit, retrieved)
         report = Report("mof")
         importer = MofImporter(root, prov, report)
         g = Graph()
         importer.import_files(files, g, show_progress=fmt == "text")
+        _require_records(report, str(path))
         cmd = _command("mof", path, "--retrieved", retrieved, *(("--commit", commit) if commit else ()))
         write_atomically(out, g.turtle(mof_header(cmd, prov, "Model Openness Tool records, as a snapshot.")))
         _finish(report, out, started, fmt, importer.mapping, importer.unmapped)
 
     @import_group.command("mof-licences", epilog="\b\nExample:\n  openness import mof-licences "
-                                                 "../shared/reference/mof --retrieved 2026-05-11")
+                                                 "../shared/reference/mof --retrieved 2026-05-11 --out mof-licences.ttl")
     @click.argument("path", type=click.Path(path_type=Path))
     @click.option("--out", type=click.Path(path_type=Path), default=None,
-                  help="Turtle file to write (default: data/generated/mof-licences.ttl of the source tree).")
+                  help="Turtle file to write (a regular file; an existing one keeps its mode).")
+    @_update_bundled_option("mof-licences.ttl")
     @_source_options
     @guarded
-    def import_mof_licences(path, out, retrieved, commit, fmt) -> None:
+    def import_mof_licences(path, out, update_bundled, retrieved, commit, fmt) -> None:
         """Which licences the Model Openness Tool counts as open (oo:mofOpen), from its own lists."""
         from ..importers.common import Graph, Report, source_version, write_atomically
         from ..importers.mof import build_mof_licences, mof_header, mof_provenance
 
         started = time.monotonic()
+        out = _target(out, update_bundled, "mof-licences.ttl")
+        if not path.is_dir():
+            raise OpennessError(f"{path}: no such folder (expected a checkout of the Model Openness Tool, "
+                                "or its licenses/ folder)")
         root = path if (path / "licenses").is_dir() else path.parent
+        if not (root / "licenses").is_dir():
+            raise OpennessError(f"{path}: no licenses/ folder here (expected a checkout of the Model Openness Tool)")
         commit, retrieved = source_version(root, commit, retrieved)
-        out = out or _default_out("mof-licences.ttl")
         prov = mof_provenance(root, commit, retrieved)
         g = Graph()
         counts = build_mof_licences(root, g, prov)
@@ -148,22 +183,24 @@ def register(cli: click.Group) -> None:
         report.extra["open"] = counts["open"]
         _finish(report, out, started, fmt)
 
-    @import_group.command("spdx", epilog="\b\nExample:\n  openness import spdx\n  openness import spdx --out licences.ttl")
+    @import_group.command("spdx", epilog="\b\nExample:\n  openness import spdx --out licences.ttl\n  openness import spdx --update-bundled   # maintainers")
     @click.option("--out", type=click.Path(path_type=Path), default=None,
-                  help="Turtle file to write (default: data/generated/spdx-licences.ttl of the source tree).")
+                  help="Turtle file to write (a regular file; an existing one keeps its mode).")
+    @_update_bundled_option("spdx-licences.ttl")
     @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
                   help="Summary format: text on stderr, or JSON on stdout.")
     @guarded
-    def import_spdx(out, fmt) -> None:
+    def import_spdx(out, update_bundled, fmt) -> None:
         """Regenerate the SPDX licence list and ScanCode AI licence keys from the installed packages."""
         from ..importers.common import Report, write_atomically
         from ..importers.spdx import build_spdx, spdx_header
 
         started = time.monotonic()
-        given = out
-        out = out or _default_out("spdx-licences.ttl")
+        out = _target(out, update_bundled, "spdx-licences.ttl")
         g, counts = build_spdx()
-        cmd = _command("spdx", *(("--out", given) if given else ()))
+        if counts["spdx"] + counts["scancode"] == 0:
+            raise OpennessError("the installed licence lists hold no licence; nothing was written")
+        cmd = _command("spdx", *(("--update-bundled",) if update_bundled else ("--out", out)))
         write_atomically(out, g.turtle(spdx_header(cmd)))
         report = Report("spdx", read=counts["spdx"] + counts["scancode"], imported=counts["spdx"] + counts["scancode"])
         report.extra.update(counts)
@@ -185,7 +222,10 @@ def register(cli: click.Group) -> None:
         from ..importers.common import Report, source_version, write_atomically
         from ..importers.hfcard import card_to_graph, hf_header
 
+        from ..files import check_output
+
         started = time.monotonic()
+        check_output(out)
         _, retrieved = source_version(path, "-", retrieved)
         g, info = card_to_graph(path, repo_id, retrieved)
         cmd = _command("hf-card", path, *(("--id", repo_id) if repo_id else ()), "--retrieved", retrieved)

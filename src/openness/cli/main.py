@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from .common import emit, format_option, graph_options, guarded, open_backend
+from .common import add_exit_codes, emit, format_option, graph_options, guarded, open_backend, timeout_option
 from ..errors import OpennessError
 from .output import dict_table, render_result, rows_as_dicts, table, to_json
 
@@ -119,19 +119,23 @@ Examples:
               help="A parameter value (projects by id, label or IRI; licences by SPDX id, slug or IRI). Repeatable.")
 @graph_options()
 @format_option(("table", "csv", "json", "turtle", "ntriples"), "table")
+@timeout_option
 @guarded
-def query_run(name, params, data, store, endpoint, graph_prefix, fmt) -> None:
+def query_run(name, params, data, store, endpoint, graph_prefix, fmt, timeout) -> None:
     """Run the saved query NAME, binding --param values as typed RDF terms."""
     from ..graph.projects import resolve_licence, resolve_project
     from ..graph.query import bind, get_query, parse_param_args
+    from ..graph.worker import run_limited
 
     saved = get_query(name)
     given = parse_param_args(params)
+    check_format(saved.form, fmt)
     backend = open_backend(data, store, endpoint, graph_prefix)
     bindings = bind(saved, given,
                     resolve_project=lambda v: resolve_project(backend, v).iri,
                     resolve_licence=lambda v: resolve_licence(backend, v))
-    emit(render_result(backend.run(saved.text, bindings), fmt, hide=tuple(p.name for p in saved.params)))
+    result = run_limited(backend, saved.text, bindings, timeout)
+    emit(render_result(result, fmt, hide=tuple(p.name for p in saved.params)))
 
 
 @cli.command(epilog="""\b
@@ -141,15 +145,52 @@ Examples:
 @click.argument("query_or_file")
 @graph_options()
 @format_option(("table", "csv", "json", "turtle", "ntriples"), "table")
+@timeout_option
 @guarded
-def sparql(query_or_file, data, store, endpoint, graph_prefix, fmt) -> None:
-    """Run an ad-hoc SPARQL query, given as text or as a file path."""
+def sparql(query_or_file, data, store, endpoint, graph_prefix, fmt, timeout) -> None:
+    """Run an ad-hoc SPARQL query (read-only), given as text or as a file path."""
+    from ..graph.guards import check_query_depth, refuse_update
+    from ..graph.worker import run_limited
+
     path = Path(query_or_file)
     try:
-        text = path.read_text(encoding="utf-8") if path.suffix in (".rq", ".sparql") or path.is_file() else query_or_file
+        if _names_a_file(query_or_file):
+            if path.is_dir():
+                raise OpennessError(f"{path}: is a folder, not a query file")
+            text = path.read_text(encoding="utf-8")
+            if "\x00" in text:
+                raise UnicodeDecodeError("utf-8", b"", 0, 1, "a NUL byte")
+        else:
+            text = query_or_file
     except OSError as exc:
         raise OpennessError(f"{path}: cannot read: {exc.strerror}") from None
-    emit(render_result(open_backend(data, store, endpoint, graph_prefix).run(text), fmt))
+    except UnicodeDecodeError:
+        raise OpennessError(f"{path}: not a SPARQL query file (not UTF-8 text)") from None
+    refuse_update(text)
+    check_query_depth(text)
+    result = run_limited(open_backend(data, store, endpoint, graph_prefix), text, None, timeout)
+    check_format(result.form, fmt)
+    emit(render_result(result, fmt))
+
+
+def _names_a_file(given: str) -> bool:
+    """Whether the sparql argument is a query file's path (else it is the query text itself)."""
+    if "\n" in given or len(given) > 1024 or "{" in given:
+        return False
+    try:
+        return Path(given).suffix in (".rq", ".sparql") or Path(given).is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def check_format(form: str, fmt: str) -> None:
+    """Refuse an output format that does not fit the query's result (a table is not a graph)."""
+    fits = {"SELECT": ("table", "csv", "json"), "ASK": ("table", "json"),
+            "CONSTRUCT": ("turtle", "ntriples"), "DESCRIBE": ("turtle", "ntriples")}[form]
+    if fmt not in fits and not (fmt == "table" and form in ("CONSTRUCT", "DESCRIBE")):  # the default: Turtle
+        kind = "a graph" if form in ("CONSTRUCT", "DESCRIBE") else ("true or false" if form == "ASK" else "a table")
+        raise OpennessError(f"--format {fmt} does not fit a {form} query, whose result is {kind}: "
+                            f"use --format {' or '.join(fits)}")
 
 
 def _register_commands() -> None:
@@ -162,6 +203,7 @@ def _register_commands() -> None:
 
     for module in (cli_reason, cli_claims, cli_import, cli_publish, cli_bench):
         module.register(cli)
+    add_exit_codes(cli)
 
 
 _register_commands()

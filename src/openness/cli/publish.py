@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import DEFAULT_GRAPH_PREFIX, emit, format_option, graph_options, guarded, note
+from .common import DEFAULT_GRAPH_PREFIX, emit, format_option, graph_options, guarded, load_dataset, note
 from ..graph.iris import DEFAULT_BASE
 
 DATA_OPTION = click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
@@ -25,18 +25,19 @@ Examples:
 @click.option("--no-verdicts", is_flag=True, help="Skip computing claim verdicts (faster).")
 @click.option("--no-catalogues", is_flag=True,
               help="Leave out the bundled catalogue snapshots (EOSAI, MOF): the curated graph only, much faster.")
+@click.option("--force", is_flag=True,
+              help="Replace a previous site even when it holds files publish did not write (they are deleted).")
 @guarded
-def publish(out, base_iri, data, no_verdicts, no_catalogues) -> None:
+def publish(out, base_iri, data, no_verdicts, no_catalogues, force) -> None:
     """Write the graph as a static linked-data site into OUT (replaced only when the build succeeds)."""
     from rich.progress import Progress
 
-    from ..graph.dataset import Dataset
     from ..linked_data.publish import publish as build
 
-    dataset = Dataset.load(data, include_generated=not no_catalogues)
+    dataset = load_dataset(data, include_generated=not no_catalogues)
     with Progress(transient=True, console=_stderr_console()) as bar:
         task = bar.add_task("publishing", total=None)
-        report = build(out, data, base_iri, dataset=dataset, with_verdicts=not no_verdicts,
+        report = build(out, data, base_iri, dataset=dataset, with_verdicts=not no_verdicts, force=force,
                        progress=lambda done, total: bar.update(task, completed=done, total=total))
     for line in report.notes:
         note(f"openness: note: {line}")
@@ -132,12 +133,13 @@ Examples:
 @guarded
 def export_spdx(project, out, release, data, store) -> None:
     """Write an SPDX 3.0.1 JSON-LD document (AI and Dataset profiles) for PROJECT's release."""
-    from ..graph.dataset import Dataset
     from ..linked_data.export_spdx import build, write
     from ..graph.projects import resolve_project
     from ..graph.query import LocalBackend
+    from ..files import check_output
 
-    dataset = Dataset.load(data, store)
+    check_output(out)   # a FIFO, device, folder or symlink is refused before any work
+    dataset = load_dataset(data, store)
     ref = resolve_project(LocalBackend(dataset), project)
     document = build(dataset, ref.iri, release)
     write(document, out)

@@ -41,6 +41,8 @@ def reason_command(data, reasoner, fmt) -> None:
     from ..graph.reason import reason
 
     result = reason(tuple(data), reasoner)
+    for notice in result.notices:
+        note(f"openness: note: {notice}")
     if fmt == "json":
         emit(to_json(result.as_dict()))
     else:

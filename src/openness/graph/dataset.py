@@ -8,6 +8,7 @@ folder); rdflib is used only where it is the right tool (pySHACL, owlready2 hand
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import resources
-from ..errors import OpennessError
+from ..errors import OpennessError, StoreError
+from .guards import broken_links, check_rdf_file
 
 GRAPH_BASE = "https://w3id.org/openness/graph/"
 # The store's own bookkeeping (content hashes of loaded sources); never part of a query's dataset.
@@ -62,6 +64,11 @@ def rdf_files(path: Path) -> list[Path]:
             known = ", ".join(sorted(FORMATS))
             raise OpennessError(f"{path}: unknown RDF file extension {path.suffix!r} (expected one of {known})")
         return [path]
+    broken = broken_links(path)
+    if broken:
+        shown = ", ".join(str(p) for p in broken[:3]) + (f" and {len(broken) - 3} more" if len(broken) > 3 else "")
+        raise OpennessError(f"{path}: broken symbolic link{'s' if len(broken) > 1 else ''} (dangling or looping): "
+                            f"{shown}; fix or remove {'them' if len(broken) > 1 else 'it'}")
     return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS)
 
 
@@ -96,6 +103,7 @@ def user_sources(paths: Iterable[Path | str]) -> list[Source]:
 
 def _load_file(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
     fmt = FORMATS[path.suffix.lower()]
+    check_rdf_file(path, fmt.name)
     try:
         if fmt in _QUAD_FORMATS:
             store.load(path=str(path), format=fmt)
@@ -140,14 +148,19 @@ class Dataset:
                 for path in source.files:
                     _load_file(store, path, graph)
             return cls(store, sources)
+        if Path(store_dir).exists() and not Path(store_dir).is_dir():
+            raise OpennessError(f"{store_dir}: --store names a file; give a folder (a new one is created)")
         try:
             Path(store_dir).mkdir(parents=True, exist_ok=True)
             store = ox.Store(str(store_dir))
-        except OSError as exc:
-            raise OpennessError(f"{store_dir}: cannot open the store: {exc}") from None
-        for source in sources:
-            cls._refresh(store, source)
-        store.flush()
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"{store_dir}: cannot open the store: {str(exc).splitlines()[0]}") from None
+        try:
+            for source in sources:
+                cls._refresh(store, source)
+            store.flush()
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"{store_dir}: the store failed: {str(exc).splitlines()[0]}") from None
         return cls(store, sources)
 
     @staticmethod
@@ -216,7 +229,15 @@ class Dataset:
         payload = ox.serialize(source, format=ox.RdfFormat.N_TRIPLES) or b""
         g = rdflib.Graph()
         if payload:
-            g.parse(data=payload.decode("utf-8"), format="nt")
+            # rdflib logs a traceback for each ill-typed literal ("yesterday"^^xsd:date); the commands
+            # that care (reason) report such a literal as one line themselves.
+            term_log = logging.getLogger("rdflib.term")
+            level = term_log.level
+            term_log.setLevel(logging.ERROR)
+            try:
+                g.parse(data=payload.decode("utf-8"), format="nt")
+            finally:
+                term_log.setLevel(level)
         return g
 
     def dump(self, fmt: ox.RdfFormat, graph: str | None = None) -> bytes:

@@ -28,12 +28,31 @@ def list_projects(backend) -> list[ProjectRef]:
     result = backend.run(saved_queries()["projects"].text)
     out = []
     for row in result.rows:
+        if not isinstance(row[result.variables.index("project")], ox.NamedNode):
+            _skipped_once(row[result.variables.index("project")])
+            continue
         values = dict(zip(result.variables, (plain(c) for c in row)))
         iri = str(values["project"])
         out.append(ProjectRef(slug_of(iri), iri, str(values.get("label") or slug_of(iri)),
                               slugify(str(values.get("kind") or "project")),
                               None if values.get("identifier") is None else str(values["identifier"])))
     return sorted(out, key=lambda p: (p.id, p.iri))
+
+
+_REPORTED: set[str] = set()
+
+
+def _skipped_once(node: object) -> None:
+    """A project without an IRI in a stored or bundled graph: reported once on stderr, then left out."""
+    import sys
+
+    from ..text import clean
+
+    key = str(node)
+    if key not in _REPORTED:
+        _REPORTED.add(key)
+        print(clean(f"openness: warning: skipped a project without an IRI ({key}, a blank node): "
+                    "fix its record so it has one"), file=sys.stderr)
 
 
 def resolve_project(backend, given: str, projects: list[ProjectRef] | None = None) -> ProjectRef:

@@ -119,6 +119,8 @@ def parse_param_args(given: Sequence[str]) -> dict[str, str]:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise OpennessError(f"bad --param {item!r}: expected NAME=VALUE")
+        if name.strip().lstrip("?") in out:
+            raise OpennessError(f"--param {name.strip().lstrip('?')} given twice; give each parameter once")
         out[name.strip().lstrip("?")] = value
     return out
 

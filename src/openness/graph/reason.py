@@ -32,6 +32,7 @@ class ReasonResult:
     individuals: int
     inferred: list[dict[str, str]] = field(default_factory=list)
     explanation: str = ""
+    notices: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {"reasoner": self.reasoner, "consistent": self.consistent, "individuals": self.individuals,
@@ -182,13 +183,44 @@ def reason_hermit(graph) -> ReasonResult:
     return ReasonResult("hermit (owlready2)", True, individuals, _describe(after - before, labels))
 
 
+# Longest literal given to a reasoner: its text never decides a classification, but one of 1 MB took
+# HermiT 20 s and 800 MB. Longer ones are cut to this length (a notice says which).
+MAX_LITERAL = 10_000
+
+
+def reasonable_literals(graph) -> list[str]:
+    """Refuse ill-typed literals ("yesterday"^^xsd:date: bad input, exit 2) and cut long ones in place;
+    the notices say what was cut."""
+    from rdflib import Literal
+
+    notices, long = [], []
+    for s, p, o in graph:
+        if not isinstance(o, Literal):
+            continue
+        if getattr(o, "ill_typed", False):
+            datatype = str(o.datatype).replace(_XSD, "xsd:")
+            raise OpennessError(f"ill-typed literal {str(o)[:60]!r}^^{datatype} on <{s}> <{p}>: not a valid "
+                                f"{datatype} value; fix the data")
+        if len(o) > MAX_LITERAL:
+            long.append((s, p, o))
+    for s, p, o in long:
+        graph.remove((s, p, o))
+        graph.add((s, p, Literal(str(o)[:MAX_LITERAL], lang=o.language, datatype=o.datatype)))
+        notices.append(f"a literal of {len(o):,} characters on <{s}> <{p}> was cut to {MAX_LITERAL:,} for the reasoner")
+    return notices
+
+
 def reason(extra: tuple[Path, ...] = (), reasoner: str = "auto") -> ReasonResult:
     """Check the ontology + curated data (+ extra files) for consistency and list inferred classes."""
     graph = curated_graph(extra)
+    notices = reasonable_literals(graph)
     if reasoner == "auto":
         reasoner = "hermit" if _count_individuals(graph) <= AUTO_HERMIT_LIMIT else "owl-rl"
     if reasoner == "hermit":
-        return reason_hermit(graph)
-    if reasoner == "owl-rl":
-        return reason_owlrl(graph)
-    raise OpennessError(f"unknown reasoner {reasoner!r}: expected auto, hermit or owl-rl")
+        result = reason_hermit(graph)
+    elif reasoner == "owl-rl":
+        result = reason_owlrl(graph)
+    else:
+        raise OpennessError(f"unknown reasoner {reasoner!r}: expected auto, hermit or owl-rl")
+    result.notices = notices
+    return result

@@ -9,21 +9,19 @@ line, never from the clock.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import subprocess
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-import yaml
-
-from .. import resources
+from .. import files, resources
 from ..errors import OpennessError
 from ..graph.iris import DEFAULT_BASE, ONTOLOGY, instance_iri, slugify
+# Reading sources (text with file:line errors, YAML with limits) lives in sources.py; re-exported here.
+from .sources import YAML_MAX_BYTES, YAML_MAX_NODES, read_text, read_yaml  # noqa: F401
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -187,33 +185,6 @@ def _term(t: IRI | Lit) -> str:
     return f'"{text}"'
 
 
-# --- reading sources ------------------------------------------------------------------------
-
-class _NoDatesLoader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as written (a release date '2024-10' and '2024-10-05' alike)."""
-
-
-_NoDatesLoader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def read_yaml(path: Path, text: str | None = None) -> object:
-    """Parse a YAML file; malformed YAML is an OpennessError naming the file and line."""
-    try:
-        text = path.read_text(encoding="utf-8") if text is None else text
-    except (OSError, UnicodeDecodeError) as exc:
-        raise OpennessError(f"{path}: cannot read: {exc}") from None
-    try:
-        return yaml.load(text, Loader=_NoDatesLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise OpennessError(f"{where}: malformed YAML: {problem}") from None
-
-
 @dataclass
 class Provenance:
     """The source dataset an import derives from (an oo:CatalogueRecord)."""
@@ -298,23 +269,10 @@ def name_key(name: str) -> str:
 # --- writing ----------------------------------------------------------------------------------
 
 def write_atomically(out: Path, text: str) -> None:
-    """Write `text` to a temporary file beside `out`, then move it into place (nothing half written)."""
-    out = Path(out)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    except OSError as exc:
-        raise OpennessError(f"{out}: cannot write: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)   # mkstemp makes the file private; outputs are ordinary files
-        os.replace(tmp, out)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OpennessError(f"{out}: cannot write: {exc.strerror}") from None
+    """Write `text` to a temporary file beside `out`, then move it into place (nothing half written).
+
+    Only a regular file is replaced, keeping its mode; a FIFO, device, folder or symlink is refused."""
+    files.write_atomically(out, text)
 
 
 @dataclass

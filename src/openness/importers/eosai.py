@@ -16,7 +16,7 @@ from pathlib import Path
 from ..errors import OpennessError
 from ..graph.iris import slugify
 from .common import (IRI, Graph, Provenance, Report, date_literal, inst, name_key, progress, q,
-                     read_yaml, url_iri)
+                     read_text, read_yaml, url_iri)
 from .records import CatalogueImporter
 
 DOI = "10.5281/zenodo.15386042"
@@ -60,8 +60,13 @@ def read_parameters(root: Path) -> list[tuple[str, str]]:
     if not path.is_file():
         raise OpennessError(f"{root}: no _parameters.yml: is this a checkout of the index's main-database?")
     pairs = []
-    for category in read_yaml(path) or []:
+    categories = read_yaml(path) or []
+    if not isinstance(categories, list) or not all(isinstance(c, dict) and "ref" in c for c in categories):
+        raise OpennessError(f"{path}: expected a list of categories, each with a ref")
+    for category in categories:
         for param in category.get("params") or []:
+            if not isinstance(param, dict) or "ref" not in param:
+                raise OpennessError(f"{path}: category {category['ref']!r}: a parameter without a ref")
             ref = param["ref"]
             if ref not in DIMENSIONS:
                 raise OpennessError(f"{path}: dimension {ref!r} is new to the importer; update DIMENSIONS in eosai.py")
@@ -106,7 +111,7 @@ class EosaiImporter(CatalogueImporter):
         with progress(len(files), "EOSAI records", show_progress) as advance:
             for path in files:
                 self.report.read += 1
-                text = path.read_text(encoding="utf-8")
+                text = read_text(path)
                 record = read_yaml(path, text)  # malformed YAML stops the import: nothing is written
                 rid = path.name.rsplit(".", 1)[0]
                 why = self._problem(record)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import OpennessError
 from ..graph.iris import slugify
-from .common import IRI, Graph, inst, q, read_yaml, url_iri, xsd_date
+from .common import IRI, Graph, inst, q, read_text, read_yaml, url_iri, xsd_date
 from .spdx import Normaliser
 
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(\r?\n|\Z)", re.S)
@@ -24,10 +24,9 @@ NEVER_IN_FRONT_MATTER = ("oo:TrainingCode", "oo:DataPreprocessingCode", "oo:Eval
 
 def front_matter(path: Path) -> dict:
     """The card's YAML front matter; a card without one, or malformed YAML, is an error naming the file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise OpennessError(f"{path}: cannot read: {exc}") from None
+    # A byte-order mark is dropped; non-UTF-8 is an error naming the file. A card's body may be large
+    # (embedded images), its front matter is held to read_yaml's limit.
+    text = read_text(path, limit=64 * 1024 * 1024)
     match = _FRONT.match(text)
     if not match:
         raise OpennessError(f"{path}:1: no YAML front matter (a model card starts with a '---' block)")

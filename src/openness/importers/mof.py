@@ -72,15 +72,33 @@ def load_tool_licences(root: Path) -> ToolLicences:
     merged: dict[str, dict] = {}
     for name in ("licenses.json", "mof-licenses.json"):
         path = folder / name
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise OpennessError(f"{path}: cannot read the tool's licence list: {exc.strerror}") from None
-        except json.JSONDecodeError as exc:
-            raise OpennessError(f"{path}:{exc.lineno}: malformed JSON: {exc.msg}") from None
-        for entry in data.get("licenses", []):
+        data = read_json(path, "the tool's licence list")
+        entries = data.get("licenses") if isinstance(data, dict) else None
+        if not isinstance(entries, list):
+            raise OpennessError(f"{path}: not a licence list (expected an object with a \"licenses\" array)")
+        for number, entry in enumerate(entries, start=1):
+            if not isinstance(entry, dict) or not isinstance(entry.get("licenseId"), str):
+                raise OpennessError(f"{path}: licence entry {number} has no \"licenseId\" string")
             merged[entry["licenseId"]] = entry
+    if not merged:
+        raise OpennessError(f"{folder}: the tool's licence lists hold no licence; nothing was written")
     return ToolLicences(merged)
+
+
+def read_json(path: Path, what: str) -> object:
+    """A JSON file of the tool; unreadable, non-UTF-8 or malformed JSON is an error naming the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise OpennessError(f"{path}: cannot read {what}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise OpennessError(f"{path}: cannot read {what}: not UTF-8 text (byte {exc.start})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise OpennessError(f"{path}:{exc.lineno}: malformed JSON: {exc.msg}") from None
+    except RecursionError:
+        raise OpennessError(f"{path}: JSON nested too deeply") from None
 
 
 def build_mof_licences(root: Path, g: Graph, prov: Provenance) -> dict[str, int]:
@@ -104,10 +122,11 @@ def _schema_validator(root: Path):
     import jsonschema
 
     path = root / "schema" / "mof_schema.json"
+    schema = read_json(path, "the records' JSON Schema")
     try:
-        schema = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise OpennessError(f"{path}: cannot read the records' JSON Schema: {exc.strerror}") from None
+        jsonschema.Draft7Validator.check_schema(schema)
+    except jsonschema.SchemaError as exc:
+        raise OpennessError(f"{path}: not a valid JSON Schema: {exc.message}") from None
     return jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
@@ -139,7 +158,10 @@ class MofImporter(CatalogueImporter):
         if not path.is_file():
             return {}
         settings = read_yaml(path) or {}
-        return {c["name"]: c.get("content_type", "") for c in settings.get("components", [])}
+        components = settings.get("components", []) if isinstance(settings, dict) else None
+        if not isinstance(components, list) or not all(isinstance(c, dict) and "name" in c for c in components):
+            raise OpennessError(f"{path}: expected a mapping with a list of components, each with a name")
+        return {c["name"]: c.get("content_type", "") for c in components}
 
     def import_files(self, files: list[Path], g: Graph, show_progress: bool = True) -> None:
         self.prov.describe(g)

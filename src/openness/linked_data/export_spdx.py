@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from .. import __version__
 from ..errors import OpennessError
+from ..files import write_atomically
 from ..graph.iris import ONTOLOGY, slug_of
 
 SPDX_CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
@@ -101,6 +102,10 @@ def _release(dataset, project_iri: str, release: str | None) -> dict[str, object
     _, rows = dataset.select(RELEASE_QUERY, {"project": ox.NamedNode(project_iri)})
     releases = [dict(zip(("project", "release", "label", "version", "issued", "description", "checkedOn", "current"), r))
                 for r in rows]
+    bad = [r["release"] for r in releases if not isinstance(r["release"], ox.NamedNode)]
+    if bad:
+        raise OpennessError(f"<{project_iri}>: its release {str(bad[0])} is not an IRI (a literal or a blank node); "
+                            "a release must be a resource with an IRI, e.g. <https://example.org/my-model/v1>")
     if not releases:
         raise OpennessError(f"<{project_iri}> has no release in the graph: nothing to export")
     if release:
@@ -212,13 +217,5 @@ def build(dataset, project_iri: str, release: str | None = None) -> dict[str, ob
 
 
 def write(document: Mapping[str, object], out: Path | str) -> None:
-    """Write the document as JSON through a temporary file moved into place."""
-    out = Path(out)
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        tmp.replace(out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise OpennessError(f"{out}: cannot write: {exc.strerror or exc}") from None
+    """Write the document as JSON through a temporary file moved into place (files.write_atomically)."""
+    write_atomically(out, json.dumps(document, indent=2, ensure_ascii=False) + "\n")

@@ -10,8 +10,11 @@ and moved into place at the end, so a failed run leaves the previous site as it 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import socket
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +30,11 @@ from ..claims.service import compute_verdicts
 from .pages import Linker, Pages, compare_cells
 
 MARKER = ".openness-site"
+# In a build folder while `publish` writes it: who writes it (host, process), so a later run can tell
+# a killed run's leftovers (removed once STALE_AFTER seconds old) from a run still going on.
+BUILDING = ".openness-publish-building"
+STALE_AFTER = 300
+_MARKER_TEXT = "Built by `openness publish`; this folder is replaced as a whole on the next run.\n"
 
 
 @dataclass
@@ -40,11 +48,74 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
 
-def _check_out(out: Path) -> None:
+def _check_out(out: Path, force: bool = False) -> None:
+    if out.is_symlink():
+        raise OpennessError(f"{out}: is a symbolic link; give the site folder itself")
     if out.exists() and not out.is_dir():
         raise OpennessError(f"{out}: exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
         raise OpennessError(f"{out}: a folder that is not an Openness site; publish into a new or empty folder")
+    added = added_files(out)
+    if added and not force:
+        shown = ", ".join(added[:5]) + (f" and {len(added) - 5} more" if len(added) > 5 else "")
+        raise OpennessError(f"{out}: holds files publish did not write ({shown}); publishing replaces the whole "
+                            "folder: move them elsewhere, or give --force to delete them")
+
+
+def _site_files(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                  if (p.is_file() or p.is_symlink()) and p.name != MARKER)
+
+
+def added_files(out: Path) -> list[str]:
+    """Files in a published site that its last build did not write (the marker lists what it wrote).
+
+    A site built before the marker listed its files has no list: nothing can be told apart there."""
+    marker = out / MARKER
+    if not out.is_dir() or not marker.is_file():
+        return []
+    lines = marker.read_text(encoding="utf-8", errors="replace").splitlines()
+    if "files:" not in lines:
+        return []
+    written = set(lines[lines.index("files:") + 1:])
+    return [f for f in _site_files(out) if f not in written]
+
+
+def clean_stale_builds(out: Path, now: float | None = None) -> list[Path]:
+    """Remove what killed runs of `publish` left beside `out` (.OUT.*.tmp, .OUT.*.old folders).
+
+    Only folders carrying publish's own marker, older than STALE_AFTER seconds, and not being written
+    by a live process on this host are removed."""
+    now = time.time() if now is None else now
+    removed = []
+    if not out.parent.is_dir():
+        return removed
+    for folder in sorted(out.parent.glob(f".{out.name}.*")):
+        if folder.is_symlink() or not folder.is_dir() or folder.suffix not in (".tmp", ".old"):
+            continue
+        building, marker = folder / BUILDING, folder / MARKER
+        if not (building.is_file() or marker.is_file()):
+            continue
+        try:
+            age = now - max(folder.stat().st_mtime, (building if building.is_file() else marker).stat().st_mtime)
+        except OSError:
+            continue
+        if age < STALE_AFTER or _still_building(building):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def _still_building(building: Path) -> bool:
+    try:
+        host, pid = building.read_text(encoding="utf-8").split()[:2]
+        if host != socket.gethostname():
+            return False
+        os.kill(int(pid), 0)
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def _rebase_iri(value: object, base: str) -> object:
@@ -55,8 +126,11 @@ def _rebase_iri(value: object, base: str) -> object:
 
 def publish(out: Path | str, data: Iterable[Path | str] = (), base: str = DEFAULT_BASE, *,
             dataset: Dataset | None = None, with_verdicts: bool = True,
-            progress: Callable[[int, int], None] | None = None) -> Report:
-    """Build the static site into `out` (replacing a previous site there only once all is written)."""
+            progress: Callable[[int, int], None] | None = None, force: bool = False) -> Report:
+    """Build the static site into `out` (replacing a previous site there only once all is written).
+
+    A previous site holding files this command did not write is refused unless `force`; what killed
+    runs left beside `out` is cleaned up first (clean_stale_builds)."""
     from ..graph.query import rows_as_dicts
     from ..graph.projects import list_projects
     from ..graph.query import LocalBackend, run_local, saved_queries
@@ -64,7 +138,8 @@ def publish(out: Path | str, data: Iterable[Path | str] = (), base: str = DEFAUL
     out = Path(out)
     if not base.startswith(("http://", "https://")) or not base.endswith("/"):
         raise OpennessError(f"bad --base-iri {base!r}: expected an http(s) IRI ending with '/'")
-    _check_out(out)
+    _check_out(out, force)
+    stale = clean_stale_builds(out)
     dataset = dataset or Dataset.load(data)
     verdicts, note = compute_verdicts(dataset) if with_verdicts else ([], "Claim verdicts were not computed for this build.")
     if base != DEFAULT_BASE:
@@ -73,10 +148,14 @@ def publish(out: Path | str, data: Iterable[Path | str] = (), base: str = DEFAUL
     view = GraphView(dataset.store, dataset.graphs(), base)
     pages = Pages(view, verdicts, note)
     report = Report(out, verdicts=len(verdicts), notes=[note] if note else [])
+    if stale:
+        report.notes.append(f"removed {len(stale)} folder(s) left by an interrupted run: "
+                            + ", ".join(p.name for p in stale))
 
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
+        (tmp / BUILDING).write_text(f"{socket.gethostname()} {os.getpid()}\n", encoding="utf-8")
         def write(rel: str, content: bytes | str) -> None:
             path = tmp / rel
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -124,9 +203,12 @@ def publish(out: Path | str, data: Iterable[Path | str] = (), base: str = DEFAUL
         for rel, content in dumps.items():
             write(rel, content or b"")
         write("context.jsonld", json.dumps(jsonld_context(base), indent=2, sort_keys=True) + "\n")
-        write(MARKER, "Built by `openness publish`; this folder is replaced as a whole on the next run.\n")
+        (tmp / BUILDING).unlink()
+        listed = "\n".join(_site_files(tmp))
+        write(MARKER, f"{_MARKER_TEXT}files:\n{listed}\n")
         if progress:
             progress(total, total)
+        _check_out(out, force)   # nothing was added to the old site while this one was built
         _swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
