@@ -151,6 +151,7 @@ def verdict_quads(found: list[dict], key: str, data: str, shapes: str, started: 
             ox.Quad(node, _n("verdictClaim"), ox.NamedNode(claim.iri), graph),
             ox.Quad(node, _n("verdictHolds"), lit("true" if v["conforms"] else "false", XSD + "boolean"), graph),
             ox.Quad(node, _n("verdictPosition"), lit(position, XSD + "integer"), graph),
+            *([ox.Quad(node, _n("verdictOutcome"), lit(v["verdict"]), graph)] if isinstance(v.get("verdict"), str) else []),
             ox.Quad(node, _n("verdictRecord"), lit(json.dumps(v, sort_keys=True, ensure_ascii=False), RDF_JSON), graph),
             ox.Quad(node, generated, activity, graph),
         ]
