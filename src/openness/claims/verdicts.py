@@ -78,8 +78,11 @@ class NativeRun:
 
         store = ox.Store()
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in self.ontology)
+        # The closure by index lookups (batch.Closures: the same triples as closure_triples, 1 s faster).
+        from .batch import Closures
+
         store.extend(ox.Quad(t.subject, t.predicate, t.object)
-                     for t in _as_current(closure_triples(self.dataset, project_iri), project_iri, release))
+                     for t in _as_current(Closures(self.dataset).triples(project_iri), project_iri, release))
         closure = Dataset(store, [])
         _, rows = closure.select(FOCUS_QUERY)
         if not any(claim_type is None for _, _, claim_type in rows):
@@ -273,6 +276,14 @@ def compute(dataset, project_iris: Sequence[str] | None = None, claim_ids: Seque
     if engine not in ENGINES:
         raise OpennessError(f"unknown validation engine {engine!r}: expected one of {', '.join(ENGINES)}")
     if engine == "oxigraph" and shacl_sparql.supports(sorted({s for c in wanted for s in claim_shapes(c)})):
+        if len(selected) > 1:
+            # Many projects: each constraint once per chunk of projects, on both cores (batch.py).
+            from . import batch
+
+            with _progress(len(selected), progress) as bar:
+                task = bar.add_task("validate", total=len(selected)) if bar is not None else None
+                return batch.validate(dataset, selected, wanted, on_verdict=on_verdict,
+                                      on_chunk=(lambda n: bar.advance(task, n)) if bar is not None else None)
         run = NativeRun(dataset, wanted)
         return _per_project(selected, lambda iri, label: run.project(iri, label, wanted), progress, on_verdict)
     if mode == "one-pass":

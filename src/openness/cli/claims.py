@@ -226,7 +226,13 @@ Examples:
         dataset = load_dataset(data, store, judged=True)
         # Imported records carry their source's record id (dct:identifier); curated projects do not.
         iris = [p.iri for p in list_projects(LocalBackend(dataset)) if include_imported or p.identifier is None]
-        verdicts = compute(dataset, iris, KEY_CLAIMS, progress=stderr_is_terminal(), engine=engine)
+        if engine == "oxigraph":  # stored verdicts are reused (and, with --store, stored for the next run)
+            from ..claims.service import select_verdicts
+
+            verdicts = select_verdicts(dataset, iris, KEY_CLAIMS, persistent=store is not None,
+                                       progress=stderr_is_terminal())
+        else:
+            verdicts = compute(dataset, iris, KEY_CLAIMS, progress=stderr_is_terminal(), engine=engine)
         emit(render(dataset, verdicts, fmt,
                     lambda project, release, claim: verdict_for_release(dataset, project, release, claim, engine)))
         note(f"{len({v['project'] for v in verdicts})} projects, {len(KEY_CLAIMS)} claims")

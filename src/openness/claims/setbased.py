@@ -1,0 +1,240 @@
+"""Set-based SHACL-SPARQL: each constraint runs once over all its focus nodes (the SHACL pre-binding of
+$this as a join with the shape's targets), not once per focus node.
+
+SHACL pre-binding substitutes the focus node for $this everywhere in the query, including inside
+UNION branches, OPTIONAL and FILTER (NOT) EXISTS groups. Under SPARQL's bottom-up semantics a group
+sees only the variables it binds itself, so a join with the targets placed once at the top would not
+reach a `FILTER NOT EXISTS { $this ... }` inside a UNION branch. `join_with_targets` therefore puts the
+target pattern (`[] oo:currentRelease $this`, `$this a/rdfs:subClassOf* C`, ...) at the start of EVERY
+group graph pattern that mentions $this: within each group $this then ranges over the focus nodes, a
+group nested in another one joins on $this (compatible bindings only), and an EXISTS group receives
+the outer $this by substitution, where the target pattern is a satisfied lookup. The result, grouped
+by $this, is what pre-binding gives for each focus node, provided the query has no MINUS, VALUES,
+SERVICE or sub-SELECT (SHACL 5.3.1.1 forbids the first three with pre-binding; a sub-SELECT would
+need its own projection of $this). Constraints using them, or listed in PER_FOCUS after a failed
+differential test, fall back to per-focus substitution (shacl_sparql.run), that constraint only.
+tests/test_setbased.py compares both with pySHACL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import pyoxigraph as ox
+
+from .shacl_sparql import RDF_TYPE, Constraint, NodeShape
+
+# Constraints run per focus node (substitution) instead: none was shown not join-safe by the
+# differential tests; SeedLicenceGranted is join-safe but its NOT EXISTS holds an EXISTS on an outer
+# variable (?value), which Oxigraph evaluates for every pair of solutions of a chunk (25 synthetic
+# projects: 8.9 s set-based, 0.8 s per focus node; the seed constraints stay the dearest, ~35 ms a focus node).
+PER_FOCUS: frozenset[str] = frozenset({"https://w3id.org/openness/shapes#SeedLicenceGranted"})
+_UNSAFE = re.compile(r"\b(MINUS|VALUES|SERVICE)\b|\{\s*SELECT\b", re.IGNORECASE)
+_THIS = re.compile(r"[?$]this\b")
+_SELECT_HEAD = re.compile(r"\bSELECT\s+(DISTINCT\s+|REDUCED\s+)?", re.IGNORECASE)
+_KEYWORD_BEFORE = re.compile(r"\b(OPTIONAL|EXISTS)\s*$", re.IGNORECASE)
+_SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
+
+
+def target_pattern(targets: Sequence[tuple[str, str]]) -> str:
+    """A graph pattern binding $this to the focus nodes of the shape's targets."""
+    parts = []
+    for kind, iri in targets:
+        if kind == "targetObjectsOf":
+            parts.append(f"[] <{iri}> $this .")
+        elif kind == "targetSubjectsOf":
+            parts.append(f"$this <{iri}> [] .")
+        elif kind == "targetClass":
+            parts.append(f"$this <{RDF_TYPE}>/{_SUBCLASS}* <{iri}> .")
+        elif kind == "targetNode":
+            parts.append(f"VALUES $this {{ <{iri}> }}")
+        else:  # pragma: no cover - compile_shape admits only the four kinds above
+            raise NotImplementedError(kind)
+    if len(parts) == 1:
+        return parts[0]
+    return " UNION ".join("{ " + p + " }" for p in parts)
+
+
+def _scan(text: str) -> list[tuple[int, str]]:
+    """Brace tokens of a query outside strings, IRIs and comments: (position, '{' or '}')."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in "\"'":
+            quote = c * 3 if text.startswith(c * 3, i) else c
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j):
+                j += 2 if text[j] == "\\" else 1
+            i = j + len(quote)
+            continue
+        if c == "#":
+            j = text.find("\n", i)
+            i = n if j < 0 else j + 1
+            continue
+        if c == "<":
+            m = re.match(r"<[^<>\"{}|^`\\\x00-\x20]*>", text[i:])
+            if m:
+                i += m.end()
+                continue
+        if c in "{}":
+            out.append((i, c))
+        i += 1
+    return out
+
+
+def join_with_targets(select: str, targets: Sequence[tuple[str, str]]) -> str | None:
+    """The constraint's SELECT with $this joined with the targets in every group that mentions it,
+    and $this projected; None when the query is not join-safe (see the module docstring)."""
+    if _UNSAFE.search(_strip_strings(select)):
+        return None
+    pattern = target_pattern(targets)
+    # Each group: (start, end, parent start); a group is injected when it mentions $this, unless it is an
+    # OPTIONAL or (NOT) EXISTS group directly inside an injected group (there $this is already bound:
+    # by the left side of the left join, or by EXISTS's substitution), which keeps Oxigraph's plans flat.
+    stack: list[int] = []
+    spans: dict[int, tuple[int, int | None]] = {}
+    for pos, brace in _scan(select):
+        if brace == "{":
+            spans[pos] = (-1, stack[-1] if stack else None)
+            stack.append(pos)
+        else:
+            if not stack:
+                return None
+            start = stack.pop()
+            spans[start] = (pos, spans[start][1])
+    if stack or not spans:
+        return None
+    injected: set[int] = set()
+    for start in sorted(spans):
+        end, parent = spans[start]
+        if not _THIS.search(select, start, end):
+            continue
+        if parent in injected and _KEYWORD_BEFORE.search(select[:start]):
+            continue
+        injected.add(start)
+    if not injected:
+        return None
+    out = select
+    for start in sorted(injected, reverse=True):
+        out = out[:start + 1] + " " + pattern + " " + out[start + 1:]
+    head = _SELECT_HEAD.search(out)
+    if head is None:
+        return None
+    projection = out[head.end():out.find("{")]
+    if "*" not in projection and not _THIS.search(projection):
+        out = out[:head.end()] + "$this " + out[head.end():]
+    if re.search(r"\bGROUP\s+BY\b", out, re.IGNORECASE):
+        return None
+    return out
+
+
+def _strip_strings(text: str) -> str:
+    """The query without its string literals and comments (keywords inside them do not count)."""
+    out, last = [], 0
+    spans = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in "\"'":
+            quote = c * 3 if text.startswith(c * 3, i) else c
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j):
+                j += 2 if text[j] == "\\" else 1
+            spans.append((i, j + len(quote)))
+            i = j + len(quote)
+            continue
+        if c == "#" and (i == 0 or text[i - 1] in " \t\n"):
+            j = text.find("\n", i)
+            spans.append((i, n if j < 0 else j))
+            i = n if j < 0 else j
+            continue
+        i += 1
+    for a, b in spans:
+        out.append(text[last:a])
+        last = b
+    out.append(text[last:])
+    return " ".join(out)
+
+
+_NOT_EXISTS_BEFORE = re.compile(r"\bFILTER\s+NOT\s+EXISTS\s*$", re.IGNORECASE)
+
+
+def not_exists_as_left_join(select: str) -> str:
+    """Each `FILTER NOT EXISTS { P }` whose P mentions $this, as `OPTIONAL { P BIND(true AS ?m) }
+    FILTER(!BOUND(?m))` at the end of its group.
+
+    Why: with $this a variable (no longer a constant), Oxigraph plans the inside of NOT EXISTS as a
+    hash join evaluated again for every outer solution, so the constraint costs focus nodes x
+    components (EuPublic on the bundled graph: 88 s). As a left join P is evaluated once and joined.
+    The two agree: a FILTER applies to its whole group (so the OPTIONAL goes last), a solution
+    survives exactly when no extension of it matches P, and P's own FILTERs become the left join's
+    condition, which sees the outer variables as EXISTS's substitution does. They would differ only if
+    a group nested inside P used an outer variable that P does not bind; the differential tests
+    (pySHACL) check the shapes, and PER_FOCUS lists any constraint that fails them."""
+    count = 0
+    while True:
+        braces = _scan(select)
+        stack, spans = [], {}
+        for pos, brace in braces:
+            if brace == "{":
+                spans[pos] = [None, stack[-1] if stack else None]
+                stack.append(pos)
+            elif stack:
+                start = stack.pop()
+                spans[start][0] = pos
+        found = None
+        for start in sorted(spans, reverse=True):
+            end, parent = spans[start]
+            m = _NOT_EXISTS_BEFORE.search(select[:start])
+            if m and parent is not None and end is not None and _THIS.search(select, start, end):
+                found = (m.start(), start, end, spans[parent][0])
+                break
+        if found is None:
+            return select
+        keyword, start, end, parent_end = found
+        count += 1
+        flag = f"?_ne{count}"
+        body = select[start + 1:end]
+        select = (select[:keyword] + select[end + 1:parent_end]
+                  + f" OPTIONAL {{ {body} BIND(true AS {flag}) }} FILTER(!BOUND({flag}))\n" + select[parent_end:])
+
+
+_TERM = r"(?:[A-Za-z][\w-]*)?:[\w-]+|<[^<>\s]*>"
+_SEQUENCE = re.compile(rf"([?$]\w+)\s+((?:{_TERM})(?:/(?:{_TERM}))+)\s+([?$]\w+|{_TERM})(?=\s*[.}}])")
+
+
+def sequence_paths_as_joins(select: str) -> str:
+    """`?s p1/p2 ?o` (a triple on its own, plain IRIs) as `?s p1 ?_sN . ?_sN p2 ?o`.
+
+    SPARQL 1.1 (18.2.2.4) defines a sequence path as exactly that join with a fresh variable, so the
+    solutions are the same. Why: inside EXISTS, Oxigraph evaluated `$this oo:hasComponent/
+    oo:componentKind oo:FinalParameters` from its object end, over every component of the store, for
+    each solution (SeedLicenceGranted on 5 synthetic projects: 2.07 s -> 0.15 s as a join)."""
+    count = [0]
+
+    def expand(m: re.Match) -> str:
+        steps = m.group(2).split("/")
+        terms = [m.group(1)]
+        for _ in steps[:-1]:
+            count[0] += 1
+            terms.append(f"?_s{count[0]}")
+        terms.append(m.group(3))
+        return " . ".join(f"{terms[i]} {step} {terms[i + 1]}" for i, step in enumerate(steps))
+
+    return _SEQUENCE.sub(expand, select)
+
+
+def set_based_query(shape: NodeShape, constraint: Constraint) -> str | None:
+    """The set-based form of one constraint of one shape, or None: per-focus substitution for it."""
+    if constraint.node in PER_FOCUS:
+        return None
+    joined = join_with_targets(constraint.select, shape.targets)
+    return None if joined is None else sequence_paths_as_joins(not_exists_as_left_join(joined))
+
+
+def cell(term) -> tuple[bool, str] | None:
+    """A solution cell as plain data (picklable): (is an IRI, lexical value), or None."""
+    if term is None:
+        return None
+    return isinstance(term, ox.NamedNode), term.value
