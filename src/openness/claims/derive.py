@@ -28,6 +28,8 @@ _CURIES = {
     "http://creativecommons.org/ns#": "cc:", "https://dalicc.net/ns#": "dalicc:",
     "https://w3id.org/openness/id/licence/": "licence:", "https://w3id.org/openness/id/release/": "release:",
     "https://w3id.org/openness/id/project/": "project:",
+    "http://purl.org/dc/terms/": "dct:", "http://www.w3.org/ns/dcat#": "dcat:",
+    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:", "http://xmlns.com/foaf/0.1/": "foaf:",
 }
 
 
@@ -56,6 +58,18 @@ def clause(licence: str, label: str, row: dict, info: dict) -> dict[str, object]
             "source": info.get("source"), "checked_on": info.get("checked")}
 
 
+def merged(items: list[dict[str, object]], source_key: str = "source") -> list[dict[str, object]]:
+    """Items equal but for their source (a licence described in two files) merged, their sources listed."""
+    out: dict[tuple, dict[str, object]] = {}
+    for item in items:
+        key = tuple((k, str(v)) for k, v in sorted(item.items()) if k not in (source_key, "checked_on", "sources"))
+        entry = out.setdefault(key, {**item, "sources": []})
+        src = item.get(source_key)
+        if src and src not in entry["sources"]:
+            entry["sources"].append(src)
+    return list(out.values())
+
+
 def licence_info(backend, licence: str) -> dict[str, object]:
     rows = _rows(backend, q.LICENCE_INFO, {"licence": ox.NamedNode(licence)})
     return rows[0] if rows else {}
@@ -66,7 +80,7 @@ def use_decision(backend, licence: str, use: str) -> dict[str, object]:
     info = licence_info(backend, licence)
     label = str(info.get("label") or curie(licence))
     rows = _rows(backend, q.USE_RULES, {"licence": ox.NamedNode(licence), "use": ox.Literal(use)})
-    clauses = {effect: [clause(licence, label, r, info) for r in rows if r["effect"] == effect]
+    clauses = {effect: merged([clause(licence, label, r, info) for r in rows if r["effect"] == effect])
                for effect in ("forbidden", "forbidden-if", "allowed", "allowed-if")}
     if clauses["forbidden"]:
         return {"licence": licence, "licence_label": label, "decision": "forbidden", "clauses": clauses["forbidden"]}
@@ -100,7 +114,10 @@ def inherited_terms(backend, licence: str) -> list[dict[str, object]]:
         seen.add(term)
         out.append({"kind": "string attached", "term": term, "label": r["stringLabel"],
                     "clause": clause(licence, label, {**r, "string": r["string"]}, info)})
-    return out
+    unique: dict[str, dict[str, object]] = {}
+    for item in out:
+        unique.setdefault(repr(sorted((k, str(v)) for k, v in item.items())), item)
+    return list(unique.values())
 
 
 @dataclass
@@ -153,6 +170,7 @@ def derive(backend, project, data_licences: list[str] = (), use: str | None = No
         else:
             licences.setdefault(lic, {"licence": lic, "label": r.get("licLabel"), "via": [], "source": r.get("source"),
                                       "checked_on": r.get("checked")})["via"].append(r["node"])
+            licences[lic]["via"] = sorted(set(licences[lic]["via"]))
     for lic in data_licences:
         info = licence_info(backend, lic)
         licences.setdefault(lic, {"licence": lic, "label": info.get("label") or curie(lic), "via": [],

@@ -155,11 +155,12 @@ def sparql(query_or_file, data, store, endpoint, graph_prefix, fmt) -> None:
 def _register_commands() -> None:
     """The commands of the other jobs, each defined in its own thin module."""
     from . import claims as cli_claims
+    from . import diligence as cli_diligence
     from . import imports as cli_import
     from . import publish as cli_publish
     from . import reason as cli_reason
 
-    for module in (cli_reason, cli_claims, cli_import, cli_publish):
+    for module in (cli_reason, cli_claims, cli_diligence, cli_import, cli_publish):
         module.register(cli)
 
 
