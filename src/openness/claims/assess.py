@@ -131,6 +131,9 @@ class Assessment:
                      [evidence(self.project.iri, ONTOLOGY + "owner", o["owner"], r.get("source"), r.get("checked"))
                       for r in owners])
         changes = self.rows(saved_queries()["licence-changes"].text)
+        basis = self.rows(aq.HISTORY_BASIS)
+        dated = basis[0]["datedReleases"] if basis else 0
+        histories = basis[0]["histories"] if basis else 0
         kinds = {"restricted terms": "licence-restricted-over-time", "added a fee": "licence-fee-added",
                  "withdrew a right": "rights-withdrawn"}
         for kind, fid in kinds.items():
@@ -140,19 +143,16 @@ class Assessment:
                 self.add(fid, "found" if known else "unknown",
                          f"{curie(r['from_licence'])} -> {curie(r['to_licence'])}: {kind} ({curie(r['term'])})"
                          + ("" if known else "; the licence compared was not reviewed in full, so this may be a gap"),
-                         [evidence(r["to"], "oo:licenceHistory/dct:license", r["to_licence"], r.get("source"),
-                                   r.get("checked"), previous=r["from"], previous_licence=r["from_licence"])])
-        basis = self.rows(aq.HISTORY_BASIS)
-        dated = basis[0]["datedReleases"] if basis else 0
-        histories = basis[0]["histories"] if basis else 0
-        if not changes:
-            for fid in kinds.values():
-                if dated >= 2 or histories:
-                    self.add(fid, "clear", f"No such change among {dated} dated releases and {histories} licence "
-                                           "histories described.")
-                else:
-                    self.add(fid, "unknown", "Fewer than two dated releases and no licence history are described: "
-                                             "licence changes over time are unknown.")
+                         [evidence(r["to"], "dct:license", r["to_licence"], r.get("source"), r.get("checked"),
+                                   previous=r["from"], previous_licence=r["from_licence"])])
+            if hits:
+                continue
+            if dated >= 2 or histories:
+                self.add(fid, "clear", f"No such change among {dated} dated releases and {histories} licence "
+                                       "histories described.")
+            else:
+                self.add(fid, "unknown", "Fewer than two dated releases and no licence history are described: "
+                                         "licence changes over time are unknown.")
 
     # -- community ----------------------------------------------------------------------------
     def community(self) -> None:
@@ -183,7 +183,8 @@ class Assessment:
                 status = "found" if complete else "unknown"
                 self.add(fid, status, f"No {kind} component is listed" + (
                     " and the release's component list is complete." if complete else
-                    "; whether it is released is unknown."))
+                    "; whether it is released is unknown."),
+                    [evidence(rows[0]["release"], "oo:componentListComplete", True)] if complete else [])
                 continue
             av = {_local(r.get("availability")) for r in comps}
             ev = [evidence(r["component"], "oo:availability", r.get("availability"), r.get("source"), r.get("checked"),

@@ -73,6 +73,7 @@ SELECT DISTINCT ?project ?child ?childLabel ?relation ?parent ?parentLabel ?sour
 WHERE {
   ?project oo:currentRelease ?base .
   ?base """ + LINEAGE_PATH + """* ?child .
+  FILTER NOT EXISTS { ?child oo:currentRelease ?projectNode . }
   VALUES ?relation { oo:derivedFrom oo:fineTunedFrom oo:distilledFrom oo:mergedFrom oo:quantisedFrom }
   ?child ?relation ?target .
   OPTIONAL { ?target oo:currentRelease ?targetRelease . }
@@ -90,6 +91,7 @@ SELECT DISTINCT ?project ?node ?nodeLabel ?component ?licence ?licLabel ?hasRule
 WHERE {
   ?project oo:currentRelease ?base .
   ?base """ + LINEAGE_PATH + """* ?node .
+  FILTER NOT EXISTS { ?node oo:currentRelease ?projectNode . }
   OPTIONAL { ?node rdfs:label ?nl . }
   BIND(COALESCE(STR(?nl), STR(?node)) AS ?nodeLabel)
   OPTIONAL {
