@@ -172,3 +172,36 @@ def test_assess_and_derive_answer_for_every_curated_ai_model(backend):
         d = derive(backend, ref, [], "commercial")
         assert d.verdict in ("allowed", "not allowed", "undetermined"), ref.id
         assert all(dec["clauses"] for dec in d.decisions), ref.id
+
+
+def _hf(run_cli, tmp_path, card: str, repo: str, *extra: str) -> Path:
+    out = tmp_path / "card.ttl"
+    code, _, err = run_cli("import", "hf-card", str(Path(__file__).parent / "fixtures" / "hf" / card), "--id", repo,
+                           "--retrieved", "2026-11-27", "--out", str(out), *extra)
+    assert code == 0, err
+    return out
+
+
+def test_hf_card_base_model_resolves_to_the_curated_release(run_cli, tmp_path):
+    """A fine-tune of Tülu 3 (itself fine-tuned from Llama 3.1) labelled MIT inherits Llama's terms."""
+    out = _hf(run_cli, tmp_path, "tulu-finetune.md", "example-org/tulu-mit")
+    code, text, _ = run_cli("derive", "--base", "hf-example-org-tulu-mit", "--data", str(out), "--format", "json")
+    result = json.loads(text)
+    edges = {(e["relation"], e["parent"].rsplit("/", 1)[-1]) for e in result["lineage"]}
+    assert ("oo:fineTunedFrom", "tulu-3-8b") in edges and ("oo:fineTunedFrom", "llama-3-1-v1") in edges
+    inherited = {t["term"] for t in result["inherited"]}
+    assert {"oo:AcceptableUsePolicy", "oo:NamingDuty"} <= inherited
+    code, text, _ = run_cli("query", "run", "mislabelled-derivatives", "--data", str(out), "--format", "json")
+    dropped = {r["dropped"].rsplit("#", 1)[-1] for r in json.loads(text) if r["project"].endswith("tulu-mit")}
+    assert {"AcceptableUsePolicy", "NamingDuty"} <= dropped
+
+
+def test_hf_card_relation_and_unknown_base(run_cli, tmp_path):
+    fixture = CASES / "derive" / "llama-nc-commercial" / "data.ttl"
+    out = _hf(run_cli, tmp_path, "fixture-merge.md", "example-org/merge", "--data", str(fixture))
+    assert "oo:mergedFrom release:fixture-llama-base-v1" in out.read_text(encoding="utf-8")
+    out = _hf(run_cli, tmp_path, "quantised-unknown.md", "example-org/quant")
+    text = out.read_text(encoding="utf-8")
+    assert "oo:quantisedFrom release:hf-nobody-curated-unknown-base-7b" in text
+    code, _, _ = run_cli("derive", "--base", "hf-example-org-quant", "--data", str(out), "--use", "commercial")
+    assert code == 3

@@ -179,20 +179,32 @@ def register(cli: click.Group) -> None:
     @click.option("--retrieved", metavar="YYYY-MM-DD", required=True, help="The date the card was read.")
     @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
                   help="Summary format: text on stderr, or JSON on stdout.")
+    @click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
+                  help="RDF file or folder added to the bundled graph when resolving base_model. Repeatable.")
     @guarded
-    def import_hf_card(path, out, repo_id, retrieved, fmt) -> None:
-        """Describe a release from a Hugging Face model card's YAML front matter (nothing is downloaded)."""
+    def import_hf_card(path, out, repo_id, retrieved, fmt, data) -> None:
+        """Describe a release from a Hugging Face model card's YAML front matter (nothing is downloaded).
+
+        The card's base_model (a repository id) is resolved to the curated release stating it with
+        oo:huggingFaceRepo and linked by oo:fineTunedFrom, or by the relation base_model_relation names
+        (merge: oo:mergedFrom, quantized: oo:quantisedFrom, adapter: oo:fineTunedFrom)."""
+        from ..graph.dataset import Dataset
         from ..importers.common import Report, source_version, write_atomically
-        from ..importers.hfcard import card_to_graph, hf_header
+        from ..importers.hfcard import base_resolver, card_to_graph, hf_header
 
         started = time.monotonic()
         _, retrieved = source_version(path, "-", retrieved)
-        g, info = card_to_graph(path, repo_id, retrieved)
+        g, info = card_to_graph(path, repo_id, retrieved,
+                                base_resolver(Dataset.load(data, include_generated=False)))
         cmd = _command("hf-card", path, *(("--id", repo_id) if repo_id else ()), "--retrieved", retrieved)
         write_atomically(out, g.turtle(hf_header(cmd, path, info)))
         report = Report("hf-card", read=1, imported=1)
         report.extra["not_stated"] = info["not_stated"]
         report.extra["project"] = info["project"]
+        report.extra["base_models"] = info["base_models"]
         if fmt == "text":
+            for base, found in info["base_models"].items():
+                note(f"base_model {base}: " + (f"{info['base_relation']} {', '.join(found)}" if found else
+                     "no curated release states this Hugging Face repository: its terms are unknown"))
             note(f"{info['project']}: the card does not state: {', '.join(info['not_stated']) or 'nothing checked'}")
         _finish(report, out, started, fmt)
