@@ -99,13 +99,15 @@ Examples:
   openness validate "Llama 2" --all-claims --format json
   openness validate --all --claim open-weights --format json
   openness validate --file examples/my-release.ttl --claim osaid-1.0
+  openness validate --file sbom.spdx.json --claim mof-class-3
 Exit codes: 0 the claim holds, 1 it does not, 2 bad input.""")
     @click.argument("project", required=False)
     @click.option("--claim", "claim_id", metavar="ID", help="The claim to check (`openness claims` lists them).")
     @click.option("--all", "all_projects", is_flag=True, help="Check every project in the graph.")
     @click.option("--all-claims", is_flag=True, help="Check every claim for PROJECT.")
     @click.option("--file", "file", type=click.Path(path_type=Path), default=None,
-                  help="Your own release description (Turtle or JSON-LD), checked with the bundled licences.")
+                  help="Your own release description (Turtle or JSON-LD), or its SPDX 3 or CycloneDX 1.6 bill "
+                   "of materials (JSON), checked with the bundled licences.")
     @click.option("--engine", type=click.Choice(("oxigraph", "pyshacl")), default="oxigraph", show_default=True,
                   help="oxigraph runs the SHACL-SPARQL shapes on the store (fast); pyshacl is the reference validator.")
     @graph_options(remote=False)
@@ -129,8 +131,11 @@ Exit codes: 0 the claim holds, 1 it does not, 2 bad input.""")
         if file is not None:
             if not file.is_file():
                 raise OpennessError(f"{file}: no such file")
-            dataset = Dataset.load([*data, file], store)
-            iris = [_file_project(dataset, file).iri]
+            from ..importers.sbom import as_release_file
+
+            with as_release_file(file, data) as rdf_file:  # an SPDX 3 or CycloneDX SBOM is converted first
+                dataset = Dataset.load([*data, rdf_file], store)
+                iris = [_file_project(dataset, rdf_file).iri]
         else:
             dataset = Dataset.load(data, store)
             iris = None if all_projects else [resolve_project(LocalBackend(dataset), project).iri]

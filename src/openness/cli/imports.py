@@ -208,3 +208,39 @@ def register(cli: click.Group) -> None:
                      "no curated release states this Hugging Face repository: its terms are unknown"))
             note(f"{info['project']}: the card does not state: {', '.join(info['not_stated']) or 'nothing checked'}")
         _finish(report, out, started, fmt)
+
+    for kind, what in (("spdx-ai", "an SPDX 3.0 JSON-LD document (AI and Dataset profiles)"),
+                       ("cyclonedx", "a CycloneDX 1.6 ML-BOM (JSON)")):
+        _register_bom(import_group, kind, what)
+
+
+def _register_bom(group: click.Group, kind: str, what: str) -> None:
+    @group.command(kind, help=f"Describe a release from {what}, so claims can be checked on it "
+                              "(`openness validate --file` does this conversion itself).",
+                   epilog=f"\b\nExample:\n  openness import {kind} sbom.json --out release.ttl\n"
+                          "  openness validate --file release.ttl --claim mof-class-3")
+    @click.argument("path", type=click.Path(path_type=Path))
+    @click.option("--out", type=click.Path(path_type=Path), required=True, help="Turtle file to write.")
+    @click.option("--retrieved", metavar="YYYY-MM-DD", default=None,
+                  help="The date the BOM was read (default: the date the document says it was created).")
+    @click.option("--source", metavar="URL", default=None, help="Where the BOM was published (default: the file).")
+    @click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
+                  help="RDF added to the bundled graph when resolving ancestors' Hugging Face ids. Repeatable.")
+    @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+                  help="Summary format: text on stderr, or JSON on stdout.")
+    @guarded
+    def import_bom(path, out, retrieved, source, data, fmt) -> None:
+        from ..importers.common import Report, write_atomically
+        from ..importers.sbom import convert, header
+
+        started = time.monotonic()
+        if not path.is_file():
+            raise OpennessError(f"{path}: no such file")
+        g, info = convert(path, kind, retrieved, source, data)
+        cmd = _command(kind, path, *(("--retrieved", retrieved) if retrieved else ()),
+                       *(("--source", source) if source else ()))
+        write_atomically(out, g.turtle(header(cmd, path, info)))
+        report = Report(kind, read=1, imported=1)
+        report.extra.update({k: v for k, v in info.items() if k not in ("retrieved",)})
+        _finish(report, out, started, fmt)
+
