@@ -47,7 +47,7 @@ def licence_terms(expression: str, custom: dict[str, str] | None = None) -> list
         keys = licensing.license_keys(licensing.parse(text, validate=False, strict=False))
     except ExpressionError as exc:
         raise OpennessError(f"bad licence expression {text!r}: {exc}") from None
-    custom = custom or {}
+    custom = {**(custom or {}), "NOASSERTION": OO + "LicenceUndisclosed", "NONE": OO + "Unlicensed"}
     return sorted({IRI(custom[k]) if k in custom else IRI(licence_iri(k)) for k in keys})
 
 
@@ -70,11 +70,12 @@ def rdf_term(text: str) -> IRI | Lit:
 class BomRelease:
     """One release described from a bill of materials, written as a Graph."""
 
-    def __init__(self, name: str, source: IRI, retrieved: str, identifier: str | None = None) -> None:
+    def __init__(self, name: str, source: IRI, identifier: str | None = None) -> None:
         self.name = name
         self.slug = "sbom-" + slugify(name)
         self.project, self.release = inst("project", self.slug), inst("release", self.slug)
-        self.source, self.checked = source, xsd_date(retrieved)
+        self.source = source
+        self.stamped: list[IRI] = []
         self.graph = Graph()
         self.components: dict[str, IRI] = {}
         g = self.graph
@@ -90,8 +91,9 @@ class BomRelease:
         self.stamp(self.release)
 
     def stamp(self, node: IRI) -> None:
+        """Cite the BOM as the node's source (oo:checkedOn, the date it was read, is added by finish)."""
         self.graph.add(node, q("dct:source"), self.source)
-        self.graph.add(node, q("oo:checkedOn"), self.checked)
+        self.stamped.append(node)
 
     def add(self, node: IRI, predicate: str, value) -> None:
         self.graph.add(node, IRI(predicate) if predicate.startswith("http") else q(predicate), value)
@@ -114,8 +116,10 @@ class BomRelease:
         self.stamp(node)
         return node
 
-    def finish(self) -> Graph:
-        """Components with no availability stated get oo:AvailabilityUnknown (unknown, never assumed)."""
+    def finish(self, retrieved: str) -> Graph:
+        """Date every node; components with no availability stated get oo:AvailabilityUnknown (never assumed)."""
+        for node in self.stamped:
+            self.graph.add(node, q("oo:checkedOn"), xsd_date(retrieved))
         stated = {s for s, p, _ in self.graph.triples() if p == q("oo:availability")}
         for node in self.components.values():
             if node not in stated:

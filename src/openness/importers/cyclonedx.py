@@ -49,7 +49,7 @@ def _licences(component: dict) -> list[IRI]:
     return out
 
 
-def read(path: Path, retrieved: str, source: str | None = None, resolve_base=None) -> tuple[BomRelease, dict]:
+def read(path: Path, source: str | None = None, resolve_base=None) -> tuple[BomRelease, dict]:
     """The release a CycloneDX ML-BOM describes, and a summary."""
     data = read_json(path)
     if not is_cyclonedx(data):
@@ -66,7 +66,7 @@ def read(path: Path, retrieved: str, source: str | None = None, resolve_base=Non
     model = models[0]
     by_ref = {str(c.get("bom-ref")): c for c in candidates if c.get("bom-ref")}
     name = str(model.get("name") or model.get("bom-ref") or "model")
-    bom = BomRelease(name, source_iri(path, source), retrieved, identifier=str(model.get("bom-ref") or name))
+    bom = BomRelease(name, source_iri(path, source), identifier=str(model.get("bom-ref") or name))
     weights = bom.component(str(model.get("bom-ref") or name), "oo:FinalParameters", "final parameters")
     nodes = {"project": bom.project, "release": bom.release, "weights": weights}
     bom.add(bom.release, "oo:version", model.get("version"))

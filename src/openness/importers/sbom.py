@@ -6,6 +6,7 @@ first so a release can be gated straight from the SBOM its publisher already wri
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -51,18 +52,22 @@ def convert(path: Path, kind: str, retrieved: str | None = None, source: str | N
     from ..graph.dataset import Dataset
     from .hfcard import base_resolver
 
+    if kind == "spdx-ai":
+        bom, info = spdx3.read(path, source)
+    elif kind == "cyclonedx":
+        resolver = base_resolver(Dataset.load(data, include_generated=False))
+        bom, info = cyclonedx.read(path, source, resolver)
+    else:
+        raise OpennessError(f"unknown bill-of-materials format {kind!r}; expected one of {', '.join(FORMATS)}")
     retrieved = retrieved or document_date(path, kind)
     if not retrieved:
         raise OpennessError(f"{path}: the document states no creation date: give --retrieved YYYY-MM-DD")
-    if kind == "spdx-ai":
-        bom, info = spdx3.read(path, retrieved, source)
-    elif kind == "cyclonedx":
-        resolver = base_resolver(Dataset.load(data, include_generated=False))
-        bom, info = cyclonedx.read(path, retrieved, source, resolver)
-    else:
-        raise OpennessError(f"unknown bill-of-materials format {kind!r}; expected one of {', '.join(FORMATS)}")
+    try:
+        dt.date.fromisoformat(retrieved)
+    except ValueError:
+        raise OpennessError(f"bad --retrieved {retrieved!r}: expected YYYY-MM-DD") from None
     info = {**info, "project": str(bom.project), "format": kind, "retrieved": retrieved}
-    return bom.finish(), info
+    return bom.finish(retrieved), info
 
 
 def header(command: str, path: Path, info: dict[str, object]) -> list[str]:

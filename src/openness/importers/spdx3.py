@@ -44,7 +44,7 @@ def _list(value) -> list:
     return value if isinstance(value, list) else [] if value is None else [value]
 
 
-def read(path: Path, retrieved: str, source: str | None = None) -> tuple[BomRelease, dict[str, object]]:
+def read(path: Path, source: str | None = None) -> tuple[BomRelease, dict[str, object]]:
     """The release an SPDX 3 document describes, and a summary (what came from the extension, what is unknown)."""
     data = read_json(path)
     if not is_spdx3(data):
@@ -68,7 +68,7 @@ def read(path: Path, retrieved: str, source: str | None = None) -> tuple[BomRele
         raise OpennessError(f"{path}: no ai_AIPackage element: this SPDX document describes no AI model")
     model = models[0]
     model_id = str(model.get("spdxId"))
-    bom = BomRelease(str(model.get("name") or model_id), source_iri(path, source), retrieved, identifier=model_id)
+    bom = BomRelease(str(model.get("name") or model_id), source_iri(path, source), identifier=model_id)
     relations: dict[tuple[str, str], list[str]] = {}
     for e in elements.values():
         if e["type"] == "Relationship":

@@ -59,7 +59,7 @@ WHERE {
   ?project oo:hasRelease ?release .
   OPTIONAL { ?release rdfs:label ?l . } OPTIONAL { ?release oo:version ?v . } OPTIONAL { ?release dct:issued ?d . }
   OPTIONAL { ?release dct:description ?desc . } OPTIONAL { ?release oo:checkedOn ?checked . }
-  OPTIONAL { ?project oo:currentRelease ?c . BIND(?c = ?release AS ?cur) }
+  BIND(EXISTS { ?project oo:currentRelease ?release } AS ?cur)
 }
 GROUP BY ?project ?release ORDER BY ?release
 """
@@ -146,8 +146,11 @@ def _release(dataset, project_iri: str, release: str | None) -> dict[str, object
 
 def _licences(dataset, component: ox.NamedNode) -> list[tuple[str, str]]:
     _, rows = dataset.select(LICENCE_QUERY, {"component": component})
-    return [(r[1].value, licence_id(r[1].value, _text(r[2]))) for r in rows if isinstance(r[1], ox.NamedNode)
-            and r[1].value.startswith("http") and not r[1].value.startswith(ONTOLOGY)]
+    # SPDX's own words for "the source does not say" and "no licence" (oo:LicenceUndisclosed, oo:Unlicensed).
+    special = {ONTOLOGY + "LicenceUndisclosed": "NOASSERTION", ONTOLOGY + "Unlicensed": "NONE"}
+    return [(r[1].value, special.get(r[1].value) or licence_id(r[1].value, _text(r[2]))) for r in rows
+            if isinstance(r[1], ox.NamedNode) and r[1].value.startswith("http")
+            and (not r[1].value.startswith(ONTOLOGY) or r[1].value in special)]
 
 
 def build(dataset, project_iri: str, release: str | None = None) -> dict[str, object]:
