@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import emit, format_option, graph_options, guarded, note
+from .common import emit, format_option, graph_options, guarded, load_dataset, note
 from ..errors import OpennessError
 from .output import dict_table, to_json
 
@@ -115,7 +115,6 @@ Exit codes: 0 the claim holds, 1 it does not, 2 bad input.""")
     @guarded
     def validate(project, claim_id, all_projects, all_claims, file, engine, data, store, fmt) -> None:
         """Check whether PROJECT (id, label or IRI) meets a claim, with reasons a person can act on."""
-        from ..graph.dataset import Dataset
         from ..graph.projects import resolve_project
         from ..graph.query import LocalBackend
         from ..claims.catalogue import claims as known_claims
@@ -134,10 +133,10 @@ Exit codes: 0 the claim holds, 1 it does not, 2 bad input.""")
             from ..importers.sbom import as_release_file
 
             with as_release_file(file, data) as rdf_file:  # an SPDX 3 or CycloneDX SBOM is converted first
-                dataset = Dataset.load([*data, rdf_file], store)
+                dataset = load_dataset([*data, rdf_file], store, judged=True)
                 iris = [_file_project(dataset, rdf_file).iri]
         else:
-            dataset = Dataset.load(data, store)
+            dataset = load_dataset(data, store, judged=True)
             iris = None if all_projects else [resolve_project(LocalBackend(dataset), project).iri]
         verdicts = compute(dataset, iris, claim_ids, progress=all_projects and stderr_is_terminal(), engine=engine)
         many = all_projects or all_claims
@@ -163,13 +162,12 @@ Examples:
     @guarded
     def report(include_imported, engine, data, store, fmt) -> None:
         """Every project against the key claims, with open-washing flagged."""
-        from ..graph.dataset import Dataset
         from ..graph.projects import list_projects
         from ..graph.query import LocalBackend
         from ..claims.report import KEY_CLAIMS, render
         from ..claims.verdicts import compute, stderr_is_terminal
 
-        dataset = Dataset.load(data, store)
+        dataset = load_dataset(data, store, judged=True)
         # Imported records carry their source's record id (dct:identifier); curated projects do not.
         iris = [p.iri for p in list_projects(LocalBackend(dataset)) if include_imported or p.identifier is None]
         verdicts = compute(dataset, iris, KEY_CLAIMS, progress=stderr_is_terminal(), engine=engine)

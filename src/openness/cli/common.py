@@ -44,9 +44,19 @@ def open_backend(data=(), store=None, endpoint=None, graph_prefix=DEFAULT_GRAPH_
             raise OpennessError("--endpoint cannot be combined with --data or --store: the endpoint holds the graph")
         graphs = discover_graphs(endpoint, graph_prefix) if graph_prefix else []
         return RemoteBackend(endpoint, graphs)
+    return LocalBackend(load_dataset(data, store))
+
+
+def load_dataset(data=(), store=None, *, judged: bool = False, **kwargs):
+    """The bundled graph plus the user's --data files, which are checked first (bad input is exit 2).
+
+    `judged`: the files' claims are about to be checked, so the integrity shapes must hold too."""
+    from ..claims.inputs import check_user_data
     from ..graph.dataset import Dataset
 
-    return LocalBackend(Dataset.load(data, store))
+    dataset = Dataset.load(data, store, **kwargs)
+    check_user_data(dataset, judged=judged, notice=note)
+    return dataset
 
 
 def format_option(choices: tuple[str, ...], default: str) -> Callable:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import DEFAULT_GRAPH_PREFIX, emit, format_option, graph_options, guarded, note
+from .common import DEFAULT_GRAPH_PREFIX, emit, format_option, graph_options, guarded, load_dataset, note
 from ..graph.iris import DEFAULT_BASE
 
 DATA_OPTION = click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
@@ -30,10 +30,9 @@ def publish(out, base_iri, data, no_verdicts, no_catalogues) -> None:
     """Write the graph as a static linked-data site into OUT (replaced only when the build succeeds)."""
     from rich.progress import Progress
 
-    from ..graph.dataset import Dataset
     from ..linked_data.publish import publish as build
 
-    dataset = Dataset.load(data, include_generated=not no_catalogues)
+    dataset = load_dataset(data, include_generated=not no_catalogues)
     with Progress(transient=True, console=_stderr_console()) as bar:
         task = bar.add_task("publishing", total=None)
         report = build(out, data, base_iri, dataset=dataset, with_verdicts=not no_verdicts,
@@ -132,12 +131,11 @@ Examples:
 @guarded
 def export_spdx(project, out, release, data, store) -> None:
     """Write an SPDX 3.0.1 JSON-LD document (AI and Dataset profiles) for PROJECT's release."""
-    from ..graph.dataset import Dataset
     from ..linked_data.export_spdx import build, write
     from ..graph.projects import resolve_project
     from ..graph.query import LocalBackend
 
-    dataset = Dataset.load(data, store)
+    dataset = load_dataset(data, store)
     ref = resolve_project(LocalBackend(dataset), project)
     document = build(dataset, ref.iri, release)
     write(document, out)
