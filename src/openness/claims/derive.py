@@ -52,6 +52,8 @@ def clause(licence: str, label: str, row: dict, info: dict) -> dict[str, object]
     constraint = None
     if row.get("operand"):
         constraint = f"{curie(row['operand'])} {curie(row.get('operator'))} {curie(row.get('right'))}".strip()
+    elif row.get("constrained"):
+        constraint = "a constraint the graph does not describe (unknown condition)"
     return {"licence": licence, "licence_label": label, "rule": curie(row.get("ruleProperty")) or None,
             "action": curie(row.get("action")) or None, "constraint": constraint,
             "string": curie(row.get("string")) or None, "comment": row.get("comment"),

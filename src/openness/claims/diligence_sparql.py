@@ -56,8 +56,9 @@ WHERE {
     """ + STRING_CLAUSES + """
     ?licence ?ruleProperty ?rule .
     OPTIONAL { ?rule odrl:action ?action . }
-    OPTIONAL { ?rule odrl:constraint ?k . ?k odrl:leftOperand ?operand ; odrl:operator ?operator .
-               OPTIONAL { ?k odrl:rightOperand ?r1 . } OPTIONAL { ?k odrl:rightOperandReference ?r2 . }
+    OPTIONAL { ?rule odrl:constraint ?k .
+               OPTIONAL { ?k odrl:leftOperand ?operand ; odrl:operator ?operator .
+                          OPTIONAL { ?k odrl:rightOperand ?r1 . } OPTIONAL { ?k odrl:rightOperandReference ?r2 . } }
                BIND(COALESCE(?r1, ?r2) AS ?right) }
     FILTER(!BOUND(?clauseAction) || ?action = ?clauseAction)
     FILTER(!BOUND(?clauseOperand) || ?operand = ?clauseOperand)
@@ -111,7 +112,7 @@ ORDER BY ?node ?licence
 # What a licence's rules say about one intended use (?use: "commercial", "research", "redistribute"):
 # each rule whose action is the use's action, with its effect; plus strings that forbid the use outright.
 USE_RULES = PREFIXES + """
-SELECT DISTINCT ?licence ?use ?effect ?ruleProperty ?action ?operand ?operator ?right ?comment ?string
+SELECT DISTINCT ?licence ?use ?effect ?ruleProperty ?action ?operand ?operator ?right ?comment ?string ?constrained
 WHERE {
   VALUES (?use ?action) {
     ("commercial" cc:CommercialUse) ("research" odrl:use) ("research" cc:DerivativeWorks)
@@ -121,13 +122,15 @@ WHERE {
     VALUES ?ruleProperty { odrl:permission odrl:prohibition }
     ?licence ?ruleProperty ?rule .
     ?rule odrl:action ?action .
-    OPTIONAL { ?rule odrl:constraint ?k . ?k odrl:leftOperand ?operand ; odrl:operator ?operator .
-               OPTIONAL { ?k odrl:rightOperand ?r1 . } OPTIONAL { ?k odrl:rightOperandReference ?r2 . }
+    OPTIONAL { ?rule odrl:constraint ?k .
+               OPTIONAL { ?k odrl:leftOperand ?operand ; odrl:operator ?operator .
+                          OPTIONAL { ?k odrl:rightOperand ?r1 . } OPTIONAL { ?k odrl:rightOperandReference ?r2 . } }
                BIND(COALESCE(?r1, ?r2) AS ?right) }
     OPTIONAL { ?rule rdfs:comment ?comment . }
+    BIND(BOUND(?k) AS ?constrained)
     BIND(IF(?ruleProperty = odrl:prohibition,
-            IF(BOUND(?operand), "forbidden-if", "forbidden"),
-            IF(BOUND(?operand), "allowed-if", "allowed")) AS ?effect)
+            IF(BOUND(?k), "forbidden-if", "forbidden"),
+            IF(BOUND(?k), "allowed-if", "allowed")) AS ?effect)
   } UNION {
     VALUES (?use ?string) { ("commercial" oo:NonCommercial) ("commercial" oo:ResearchOnly) }
     ?licence oo:stringAttached ?string .
@@ -139,15 +142,17 @@ ORDER BY ?effect ?action ?operand
 
 # The duties and prohibitions a licence passes to whoever builds on it (inherited terms).
 LICENCE_TERMS = PREFIXES + """
-SELECT DISTINCT ?licence ?ruleProperty ?action ?operand ?operator ?right ?comment
+SELECT DISTINCT ?licence ?ruleProperty ?action ?operand ?operator ?right ?comment ?constrained
 WHERE {
   VALUES ?ruleProperty { odrl:duty odrl:obligation odrl:prohibition }
   ?licence ?ruleProperty ?rule .
   ?rule odrl:action ?action .
-  OPTIONAL { ?rule odrl:constraint ?k . ?k odrl:leftOperand ?operand ; odrl:operator ?operator .
-             OPTIONAL { ?k odrl:rightOperand ?r1 . } OPTIONAL { ?k odrl:rightOperandReference ?r2 . }
+  OPTIONAL { ?rule odrl:constraint ?k .
+             OPTIONAL { ?k odrl:leftOperand ?operand ; odrl:operator ?operator .
+                        OPTIONAL { ?k odrl:rightOperand ?r1 . } OPTIONAL { ?k odrl:rightOperandReference ?r2 . } }
              BIND(COALESCE(?r1, ?r2) AS ?right) }
   OPTIONAL { ?rule rdfs:comment ?comment . }
+  BIND(BOUND(?k) AS ?constrained)
 }
 ORDER BY ?ruleProperty ?action ?operand
 """
