@@ -11,9 +11,9 @@ from openness.graph.dataset import Dataset
 from openness.linked_data.export_spdx import SPDX_CONTEXT, build
 
 
-def export(tmp_path, project, name="out.spdx.json"):
+def export(tmp_path, project, name="out.spdx.json", *extra):
     out = tmp_path / name
-    result = CliRunner().invoke(cli, ["export", "spdx", project, "--out", str(out)])
+    result = CliRunner().invoke(cli, ["export", "spdx", project, "--out", str(out), *extra])
     assert result.exit_code == 0, result.output
     return out
 
@@ -23,7 +23,7 @@ def by_type(document, kind):
 
 
 def test_olmo_bom_has_the_ai_package_and_declared_licences(tmp_path):
-    document = json.loads(export(tmp_path, "olmo").read_text())
+    document = json.loads(export(tmp_path, "olmo", "out.spdx.json", "--release", "olmo-2-1124-7b").read_text())
     assert document["@context"] == SPDX_CONTEXT
     (model,) = by_type(document, "ai_AIPackage")
     assert model["name"] == "Olmo 3 7B (Olmo-3-1025-7B)"  # the current release
@@ -70,3 +70,20 @@ def test_unknown_project_is_a_one_line_error(tmp_path):
     assert result.exit_code == 2
     assert "unknown project" in result.stderr
     assert not (tmp_path / "x.json").exists()
+
+
+def test_default_is_the_current_release(tmp_path):
+    """Without --release the project's oo:currentRelease is exported (OLMo's is Olmo 3, not the older OLMo 2)."""
+    document = json.loads(export(tmp_path, "olmo").read_text())
+    (model,) = by_type(document, "ai_AIPackage")
+    assert model["spdxId"] == "https://w3id.org/openness/id/release/olmo-3-1025-7b"
+
+
+def test_facts_without_an_spdx_field_travel_in_the_extension(tmp_path):
+    document = json.loads(export(tmp_path, "llama-2").read_text())
+    (model,) = by_type(document, "ai_AIPackage")
+    (ext,) = model["extension"]
+    assert ext["type"] == "extension_CdxPropertiesExtension"
+    entries = {(e["extension_cdxPropName"], e["extension_cdxPropValue"]) for e in ext["extension_cdxProperty"]}
+    assert ("weights https://w3id.org/openness/ontology#fileFormat", "<https://w3id.org/openness/ontology#Pickle>") in entries
+    assert ("project https://w3id.org/openness/ontology#owner", "<https://w3id.org/openness/id/organisation/meta>") in entries

@@ -151,6 +151,7 @@ Examples:
   openness validate "Llama 2" --all-claims --format json
   openness validate --all --claim open-weights --format json
   openness validate --file examples/my-release.ttl --claim osaid-1.0
+  openness validate --file sbom.spdx.json --claim mof-class-3
 Exit codes: 0 the claim holds, 1 it does not hold (a stated fact refutes it), 3 undetermined (none
 refutes it, but a fact that would decide it is not stated), 2 bad input. With --all or --all-claims:
 1 if any verdict does not hold, else 3 if any is undetermined, else 0. A CI gate fails on 1 and 3 alike.""")
@@ -159,7 +160,8 @@ refutes it, but a fact that would decide it is not stated), 2 bad input. With --
     @click.option("--all", "all_projects", is_flag=True, help="Check every project in the graph.")
     @click.option("--all-claims", is_flag=True, help="Check every claim for PROJECT.")
     @click.option("--file", "file", type=click.Path(path_type=Path), default=None,
-                  help="Your own release description (Turtle or JSON-LD), checked with the bundled licences.")
+                  help="Your own release description (Turtle or JSON-LD), or its SPDX 3 or CycloneDX 1.6 bill "
+                   "of materials (JSON), checked with the bundled licences.")
     @click.option("--engine", type=click.Choice(("oxigraph", "pyshacl")), default="oxigraph", show_default=True,
                   help="oxigraph runs the SHACL-SPARQL shapes on the store (fast); pyshacl is the reference validator.")
     @graph_options(remote=False)
@@ -188,8 +190,11 @@ refutes it, but a fact that would decide it is not stated), 2 bad input. With --
                 raise OpennessError(f"{file}: no such file")
             if not file.is_file():
                 raise OpennessError(f"{file}: not a regular file")
-            dataset = load_dataset([*data, file], store, judged=True)
-            iris = [_file_project(dataset, file).iri]
+            from ..importers.sbom import as_release_file
+
+            with as_release_file(file, data) as rdf_file:  # an SPDX 3 or CycloneDX SBOM is converted first
+                dataset = load_dataset([*data, rdf_file], store, judged=True)
+                iris = [_file_project(dataset, rdf_file).iri]
         else:
             dataset = load_dataset(data, store, judged=True)
             iris = None if all_projects else [resolve_project(LocalBackend(dataset), project).iri]

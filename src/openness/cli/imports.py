@@ -216,23 +216,71 @@ def register(cli: click.Group) -> None:
     @click.option("--retrieved", metavar="YYYY-MM-DD", required=True, help="The date the card was read.")
     @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
                   help="Summary format: text on stderr, or JSON on stdout.")
+    @click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
+                  help="RDF file or folder added to the bundled graph when resolving base_model. Repeatable.")
     @guarded
-    def import_hf_card(path, out, repo_id, retrieved, fmt) -> None:
-        """Describe a release from a Hugging Face model card's YAML front matter (nothing is downloaded)."""
+    def import_hf_card(path, out, repo_id, retrieved, fmt, data) -> None:
+        """Describe a release from a Hugging Face model card's YAML front matter (nothing is downloaded).
+
+        The card's base_model (a repository id) is resolved to the curated release stating it with
+        oo:huggingFaceRepo and linked by oo:fineTunedFrom, or by the relation base_model_relation names
+        (merge: oo:mergedFrom, quantized: oo:quantisedFrom, adapter: oo:fineTunedFrom)."""
+        from ..graph.dataset import Dataset
         from ..importers.common import Report, source_version, write_atomically
-        from ..importers.hfcard import card_to_graph, hf_header
+        from ..importers.hfcard import base_resolver, card_to_graph, hf_header
 
         from ..files import check_output
 
         started = time.monotonic()
         check_output(out)
         _, retrieved = source_version(path, "-", retrieved)
-        g, info = card_to_graph(path, repo_id, retrieved)
+        g, info = card_to_graph(path, repo_id, retrieved,
+                                base_resolver(Dataset.load(data, include_generated=False)))
         cmd = _command("hf-card", path, *(("--id", repo_id) if repo_id else ()), "--retrieved", retrieved)
         write_atomically(out, g.turtle(hf_header(cmd, path, info)))
         report = Report("hf-card", read=1, imported=1)
         report.extra["not_stated"] = info["not_stated"]
         report.extra["project"] = info["project"]
+        report.extra["base_models"] = info["base_models"]
         if fmt == "text":
+            for base, found in info["base_models"].items():
+                note(f"base_model {base}: " + (f"{info['base_relation']} {', '.join(found)}" if found else
+                     "no curated release states this Hugging Face repository: its terms are unknown"))
             note(f"{info['project']}: the card does not state: {', '.join(info['not_stated']) or 'nothing checked'}")
         _finish(report, out, started, fmt)
+
+    for kind, what in (("spdx-ai", "an SPDX 3.0 JSON-LD document (AI and Dataset profiles)"),
+                       ("cyclonedx", "a CycloneDX 1.6 ML-BOM (JSON)")):
+        _register_bom(import_group, kind, what)
+
+
+def _register_bom(group: click.Group, kind: str, what: str) -> None:
+    @group.command(kind, help=f"Describe a release from {what}, so claims can be checked on it "
+                              "(`openness validate --file` does this conversion itself).",
+                   epilog=f"\b\nExample:\n  openness import {kind} sbom.json --out release.ttl\n"
+                          "  openness validate --file release.ttl --claim mof-class-3")
+    @click.argument("path", type=click.Path(path_type=Path))
+    @click.option("--out", type=click.Path(path_type=Path), required=True, help="Turtle file to write.")
+    @click.option("--retrieved", metavar="YYYY-MM-DD", default=None,
+                  help="The date the BOM was read (default: the date the document says it was created).")
+    @click.option("--source", metavar="URL", default=None, help="Where the BOM was published (default: the file).")
+    @click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
+                  help="RDF added to the bundled graph when resolving ancestors' Hugging Face ids. Repeatable.")
+    @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+                  help="Summary format: text on stderr, or JSON on stdout.")
+    @guarded
+    def import_bom(path, out, retrieved, source, data, fmt) -> None:
+        from ..importers.common import Report, write_atomically
+        from ..importers.sbom import convert, header
+
+        started = time.monotonic()
+        if not path.is_file():
+            raise OpennessError(f"{path}: no such file")
+        g, info = convert(path, kind, retrieved, source, data)
+        cmd = _command(kind, path, *(("--retrieved", retrieved) if retrieved else ()),
+                       *(("--source", source) if source else ()))
+        write_atomically(out, g.turtle(header(cmd, path, info)))
+        report = Report(kind, read=1, imported=1)
+        report.extra.update({k: v for k, v in info.items() if k not in ("retrieved",)})
+        _finish(report, out, started, fmt)
+

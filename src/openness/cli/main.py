@@ -211,11 +211,12 @@ def _register_commands() -> None:
     """The commands of the other jobs, each defined in its own thin module."""
     from . import bench as cli_bench
     from . import claims as cli_claims
+    from . import diligence as cli_diligence
     from . import imports as cli_import
     from . import publish as cli_publish
     from . import reason as cli_reason
 
-    for module in (cli_reason, cli_claims, cli_import, cli_publish, cli_bench):
+    for module in (cli_reason, cli_claims, cli_diligence, cli_import, cli_publish, cli_bench):
         module.register(cli)
     add_exit_codes(cli)
 

@@ -8,6 +8,7 @@ Nothing is downloaded: the card is a local file.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import OpennessError
@@ -18,6 +19,29 @@ from .spdx import Normaliser
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(\r?\n|\Z)", re.S)
 
 # Component kinds the claims ask about that a card's metadata never covers: always not stated.
+# The card's base_model_relation (Hugging Face's values) -> the ontology's derivation property. A card
+# that names a base_model without a relation is read as a fine-tune (Hugging Face's own default reading).
+BASE_RELATIONS = {"finetune": "oo:fineTunedFrom", "adapter": "oo:fineTunedFrom", "merge": "oo:mergedFrom",
+                  "quantized": "oo:quantisedFrom"}
+
+# The curated releases that state a Hugging Face repository id (oo:huggingFaceRepo), bound as a literal.
+RESOLVE_BASE = """PREFIX oo: <https://w3id.org/openness/ontology#>
+SELECT ?repo ?release WHERE { ?release oo:huggingFaceRepo ?repo . } ORDER BY ?release"""
+
+Resolver = Callable[[str], list[str]]
+
+
+def base_resolver(dataset) -> Resolver:
+    """A function from a repo id to the IRIs of the releases in `dataset` that state it as oo:huggingFaceRepo."""
+    import pyoxigraph as ox
+
+    def resolve(repo_id: str) -> list[str]:
+        _, rows = dataset.select(RESOLVE_BASE, {"repo": ox.Literal(repo_id)})
+        return sorted({row[1].value for row in rows})
+
+    return resolve
+
+
 NEVER_IN_FRONT_MATTER = ("oo:TrainingCode", "oo:DataPreprocessingCode", "oo:EvaluationCode", "oo:InferenceCode",
                          "oo:IntermediateParameters", "oo:DataCard", "oo:TechnicalReport", "oo:ResearchPaper")
 
@@ -44,8 +68,14 @@ def _as_list(value: object) -> list[str]:
     return [str(v).strip() for v in items if str(v or "").strip()]
 
 
-def card_to_graph(path: Path, repo_id: str | None, retrieved: str) -> tuple[Graph, dict]:
-    """The project, release and components the card describes, and the list of what it does not state."""
+def card_to_graph(path: Path, repo_id: str | None, retrieved: str,
+                  resolve_base: Resolver | None = None) -> tuple[Graph, dict]:
+    """The project, release and components the card describes, and the list of what it does not state.
+
+    Each base_model is resolved with `resolve_base` to the curated release stating that repository id
+    (oo:huggingFaceRepo) and linked with the derivation property of base_model_relation; a base no
+    release states is linked to a placeholder release carrying only its repository id, whose licence
+    is therefore unknown (so `derive` answers undetermined rather than trusting the card's own label)."""
     meta = front_matter(Path(path))
     index = meta.get("model-index") if isinstance(meta.get("model-index"), list) else []
     name = repo_id or (index[0].get("name") if index and isinstance(index[0], dict) else None) \
@@ -72,8 +102,25 @@ def card_to_graph(path: Path, repo_id: str | None, retrieved: str) -> tuple[Grap
     g.add(release, q("oo:releaseOf"), project)
     for tag in _as_list(meta.get("pipeline_tag")) + _as_list(meta.get("library_name")):
         g.add(release, q("dct:subject"), tag)
+    relation_name = str(meta.get("base_model_relation") or "finetune").strip().lower()
+    if relation_name not in BASE_RELATIONS:
+        raise OpennessError(f"{path}: base_model_relation {relation_name!r} is not one of "
+                            f"{', '.join(sorted(BASE_RELATIONS))}")
+    bases: dict[str, list[str]] = {}
     for base in _as_list(meta.get("base_model")):
         g.add(release, q("prov:wasDerivedFrom"), inst("project", "hf-" + slugify(base)))
+        found = resolve_base(base) if resolve_base else []
+        bases[base] = found
+        targets = [IRI(iri) for iri in found]
+        if not targets:
+            placeholder = inst("release", "hf-" + slugify(base))
+            g.add(placeholder, q("rdf:type"), q("oo:Release"))
+            g.add(placeholder, q("rdfs:label"), f"{base} (base model named by a card; not described)")
+            g.add(placeholder, q("oo:huggingFaceRepo"), base)
+            stamp(placeholder)
+            targets = [placeholder]
+        for target in targets:
+            g.add(release, q(BASE_RELATIONS[relation_name]), target)
     stamp(release)
 
     not_stated: list[str] = []
@@ -127,7 +174,8 @@ def card_to_graph(path: Path, repo_id: str | None, retrieved: str) -> tuple[Grap
         g.add(release, q("oo:notStated"), q("oo:Datasets"))
     if not index:
         g.add(release, q("oo:notStated"), q("oo:EvaluationResults"))
-    return g, {"project": str(project), "not_stated": not_stated, "licence": declared}
+    return g, {"project": str(project), "not_stated": not_stated, "licence": declared, "base_models": bases,
+               "base_relation": BASE_RELATIONS[relation_name] if bases else None}
 
 
 def _licence(meta: dict, g: Graph) -> tuple[list[IRI], str | None]:

@@ -7,6 +7,12 @@ with its declared licence as a simplelicensing_LicenseExpression (hasDeclaredLic
 graph states is exported; a field the AI or Dataset profile requires but the graph does not state is
 named in the element's `comment` instead of being invented. The output is deterministic: the
 CreationInfo's date is the latest date the exported facts were checked (oo:checkedOn).
+
+Facts SPDX has no field for (a component's kind and availability, file formats, EU AI Act facts,
+lineage, the project's contribution process or security contact, ...) travel in SPDX 3's own
+extension mechanism, a CdxPropertiesExtension on the element: one entry per triple, named
+`<scope> <predicate IRI>` (scope: project, release, weights or component) with the object in its
+N-Triples form, so `openness import spdx-ai` reads them back exactly (EXTENSION_SCOPES).
 """
 
 from __future__ import annotations
@@ -23,6 +29,9 @@ from ..files import write_atomically
 from ..graph.iris import ONTOLOGY, slug_of
 
 SPDX_CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
+# A copy of that context, bundled (nothing is fetched at run time): tools/make_spdx_context.py.
+BUNDLED_CONTEXT = Path(__file__).with_name("spdx-context-3.0.1.jsonld")
+EXTENSION_SCOPES = ("project", "release", "weights", "component")
 CREATION = "_:creationinfo"
 AGENT = "https://w3id.org/openness/agent/openness"
 
@@ -51,7 +60,7 @@ WHERE {
   ?project oo:hasRelease ?release .
   OPTIONAL { ?release rdfs:label ?l . } OPTIONAL { ?release oo:version ?v . } OPTIONAL { ?release dct:issued ?d . }
   OPTIONAL { ?release dct:description ?desc . } OPTIONAL { ?release oo:checkedOn ?checked . }
-  OPTIONAL { ?project oo:currentRelease ?c . BIND(?c = ?release AS ?cur) }
+  BIND(EXISTS { ?project oo:currentRelease ?release } AS ?cur)
 }
 GROUP BY ?project ?release ORDER BY ?release
 """
@@ -72,6 +81,17 @@ WHERE {
 }
 GROUP BY ?release ?component ?kind ORDER BY ?component
 """
+# The facts of one node the extension carries: its oo: properties with an IRI or literal value, except
+# those SPDX expresses itself or that only structure the graph.
+FACTS_QUERY = PREFIXES + """
+SELECT DISTINCT ?node ?p ?o WHERE {
+  ?node ?p ?o .
+  FILTER(STRSTARTS(STR(?p), "https://w3id.org/openness/ontology#"))
+  FILTER(?p NOT IN (oo:hasComponent, oo:hasRelease, oo:currentRelease, oo:releaseOf, oo:licenceHistory, oo:variant,
+                    oo:checkedOn, oo:notStated))
+  FILTER(!isBlank(?o))
+} ORDER BY ?p ?o
+"""
 LICENCE_QUERY = PREFIXES + """
 SELECT DISTINCT ?component ?licence ?spdx WHERE {
   ?component dct:license ?licence .
@@ -89,6 +109,17 @@ def _datetime(date: str | None) -> str | None:
     if not date:
         return None
     return date if "T" in date else f"{date[:10]}T00:00:00Z"
+
+
+def _facts(dataset, node: str, scope: str) -> list[dict[str, str]]:
+    _, rows = dataset.select(FACTS_QUERY, {"node": ox.NamedNode(node)})
+    return [{"type": "extension_CdxPropertyEntry", "extension_cdxPropName": f"{scope} {r[1].value}",
+             "extension_cdxPropValue": str(r[2])} for r in rows]
+
+
+def _extend(element: dict[str, object], entries: list[dict[str, str]]) -> None:
+    if entries:
+        element["extension"] = [{"type": "extension_CdxPropertiesExtension", "extension_cdxProperty": entries}]
 
 
 def licence_id(iri: str, spdx: str | None) -> str:
@@ -120,8 +151,11 @@ def _release(dataset, project_iri: str, release: str | None) -> dict[str, object
 
 def _licences(dataset, component: ox.NamedNode) -> list[tuple[str, str]]:
     _, rows = dataset.select(LICENCE_QUERY, {"component": component})
-    return [(r[1].value, licence_id(r[1].value, _text(r[2]))) for r in rows if isinstance(r[1], ox.NamedNode)
-            and r[1].value.startswith("http") and not r[1].value.startswith(ONTOLOGY)]
+    # SPDX's own words for "the source does not say" and "no licence" (oo:LicenceUndisclosed, oo:Unlicensed).
+    special = {ONTOLOGY + "LicenceUndisclosed": "NOASSERTION", ONTOLOGY + "Unlicensed": "NONE"}
+    return [(r[1].value, special.get(r[1].value) or licence_id(r[1].value, _text(r[2]))) for r in rows
+            if isinstance(r[1], ox.NamedNode) and r[1].value.startswith("http")
+            and (not r[1].value.startswith(ONTOLOGY) or r[1].value in special)]
 
 
 def build(dataset, project_iri: str, release: str | None = None) -> dict[str, object]:
@@ -172,6 +206,8 @@ def build(dataset, project_iri: str, release: str | None = None) -> dict[str, ob
                if k not in model]
     if missing:
         model["comment"] = "Not stated in the Openness graph (required by the AI profile): " + ", ".join(missing)
+    _extend(model, _facts(dataset, project_iri, "project") + _facts(dataset, rel_iri, "release")
+            + [e for w in weights for e in _facts(dataset, w["component"].value, "weights")])
     elements.append(model)
     weight_licences = [lic for c in weights for lic in _licences(dataset, c["component"])]
     declare(rel_iri, weight_licences)
@@ -195,6 +231,7 @@ def build(dataset, project_iri: str, release: str | None = None) -> dict[str, ob
             required = ()
         if c["location"] is not None:
             element["software_downloadLocation"] = c["location"].value
+        _extend(element, _facts(dataset, iri, "component"))
         missing = [k for k in required if k not in element]
         if missing:
             element["comment"] = "Not stated in the Openness graph (required by the Dataset profile): " + ", ".join(missing)
