@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import OpennessError
+from ..graph.guards import check_json_depth
 from ..graph.iris import licence_iri, slugify
 from .common import IRI, Graph, Lit, inst, q, url_iri, xsd_date
 
@@ -27,10 +28,13 @@ def read_json(path: Path) -> object:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise OpennessError(f"{path}: cannot read: {exc}") from None
+    check_json_depth(Path(path), text.encode("utf-8"))  # nesting beyond a sane depth is refused before parsing
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise OpennessError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise OpennessError(f"{path}: JSON nested too deeply to read") from None
 
 
 def licence_terms(expression: str, custom: dict[str, str] | None = None) -> list[IRI]:
