@@ -26,8 +26,8 @@ def test_olmo_bom_has_the_ai_package_and_declared_licences(tmp_path):
     document = json.loads(export(tmp_path, "olmo", "out.spdx.json", "--release", "olmo-2-1124-7b").read_text())
     assert document["@context"] == SPDX_CONTEXT
     (model,) = by_type(document, "ai_AIPackage")
-    assert model["name"] == "Olmo 3 7B (Olmo-3-1025-7B)"  # the current release
-    assert model["spdxId"] == "https://w3id.org/openness/id/release/olmo-3-1025-7b"
+    assert model["name"] == "OLMo 2 7B (OLMo-2-1124-7B)"  # the release asked for
+    assert model["spdxId"] == "https://w3id.org/openness/id/release/olmo-2-1124-7b"
     assert model["software_primaryPurpose"] == "model"
     expressions = {e["spdxId"]: e["simplelicensing_licenseExpression"]
                    for e in by_type(document, "simplelicensing_LicenseExpression")}
