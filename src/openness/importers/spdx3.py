@@ -16,9 +16,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import OpennessError
-from ..linked_data.export_spdx import BUNDLED_CONTEXT, EXTENSION_SCOPES, SPDX_CONTEXT
 from .bom import OO, BomRelease, licence_terms, rdf_term, read_json, source_iri
 from .common import IRI, date_literal, q, url_iri
+
+# The same values as linked_data/export_spdx.py writes (importers may not import linked_data).
+SPDX_CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
+BUNDLED_CONTEXT = Path(__file__).resolve().parent.parent / "linked_data" / "spdx-context-3.0.1.jsonld"
+EXTENSION_SCOPES = ("project", "release", "weights", "component")
 
 # dataset_datasetAvailability -> oo:availability (registration and click-through are automatic gates).
 DATASET_AVAILABILITY = {"directDownload": "oo:Public", "registration": "oo:GatedAutomatic",
