@@ -17,7 +17,15 @@ from openness.claims.catalogue import claims
 from openness.claims.verdicts import compute
 
 CASES = Path(__file__).parent / "cases"
-FOUND = sorted(p for p in CASES.glob("*/*") if (p / "data.ttl").is_file())
+# Folders holding case.json are due-diligence cases (assess, derive), read by tests/test_diligence.py.
+FOUND = sorted(
+    p for p in CASES.glob("*/*") if (p / "data.ttl").is_file() and not (p / "case.json").is_file()
+)
+
+
+def test_every_case_folder_has_its_expectation() -> None:
+    missing = [str(p) for p in FOUND if not (p / "expected.json").is_file()]
+    assert not missing, f"claim cases without expected.json: {missing}"
 
 
 @pytest.mark.parametrize("case", FOUND, ids=[f"{p.parent.name}/{p.name}" for p in FOUND])
