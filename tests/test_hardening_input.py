@@ -379,11 +379,42 @@ def test_ctrl_c_during_a_query_exits_130_promptly(tmp_path):
     assert code == 130 and "interrupted" in proc.stderr.read()
 
 
-def _has_child(pid: int) -> bool:
+def test_a_killed_command_leaves_no_query_running(tmp_path):
+    """SIGKILL (the OOM killer, `kill -9`) runs no clean-up: the forked query child must still end."""
+    import signal
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    proc = subprocess.Popen([sys.executable, "-m", "openness", "sparql",
+                             "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    children: list[str] = []
+    while time.monotonic() < deadline and not children:
+        children = _children(proc.pid)
+        time.sleep(0.2)
+    proc.kill()
+    proc.wait(timeout=15)
+    assert children, "the query never started in a child"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{c}").exists() for c in children):
+        time.sleep(0.2)
+    left = [c for c in children if Path(f"/proc/{c}").exists()]
+    for c in left:
+        os.kill(int(c), signal.SIGKILL)
+    assert not left, f"query child {left} outlived its killed parent"
+
+
+def _children(pid: int) -> list[str]:
     try:
-        return bool(Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
+        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
-        return False
+        return []
+
+
+def _has_child(pid: int) -> bool:
+    return bool(_children(pid))
 
 
 def test_graph_prefix_matching_nothing_is_an_error(monkeypatch):

@@ -35,10 +35,20 @@ def run_limited(backend, text: str, bindings: Mapping | None = None, timeout: fl
     if not timeout or not isinstance(backend, LocalBackend) or not hasattr(os, "fork"):
         return backend.run(text, bindings)
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    # Ctrl-C is held back across the fork: arriving between fork() and the parent's `try`, it would leave
+    # the child running the query with nobody to stop it.
+    parent = os.getpid()
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pid = os.fork()
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        raise
     if pid == 0:  # the child: run, send the pickled outcome, leave without running any clean-up
         os.close(read_end)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        die_with_parent(parent)
         try:
             outcome: tuple = ("ok", backend.run(text, bindings))
         except OpennessError as exc:
@@ -51,8 +61,9 @@ def run_limited(backend, text: str, bindings: Mapping | None = None, timeout: fl
                 pipe.write(payload)
         finally:
             os._exit(0)
-    os.close(write_end)
     try:
+        os.close(write_end)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         payload = _read_until(read_end, time.monotonic() + timeout, timeout)
     except BaseException:
         _kill(pid)
@@ -72,6 +83,22 @@ def run_limited(backend, text: str, bindings: Mapping | None = None, timeout: fl
     error = OpennessError(outcome[1])
     error.exit_code = outcome[2]
     raise error
+
+
+def die_with_parent(parent: int) -> None:
+    """In a forked child: be killed when `parent` ends, however it ends (Linux; elsewhere a no-op).
+
+    A parent killed outright (SIGKILL, the OOM killer) runs no clean-up, and its query child would go on
+    evaluating a runaway query, orphaned."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent ended before the request took effect
+        os._exit(1)
 
 
 def _read_until(fd: int, deadline: float, timeout: float) -> bytes:
