@@ -40,7 +40,7 @@ demo: install
 	  echo "== Every project against the key claims =="; $(BIN)/openness report; fi
 
 test: install-test browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=25
 
 # The benchmark (README, "Performance"): the differential check on the whole bundled graph, then the
 # catalogue sizes with the rdflib + pySHACL baseline and a push into a stock Oxigraph server.
