@@ -16,7 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import OpennessError
-from .bom import OO, BomRelease, licence_terms, rdf_term, read_json, source_iri
+from .bom import OO, BomRelease, licence_terms, rdf_term, source_iri
+from .sources import read_json
 from .common import IRI, date_literal, q, url_iri
 
 # The same values as linked_data/export_spdx.py writes (importers may not import linked_data).
