@@ -73,6 +73,17 @@ def _source_options(func):
     return summary_format_option(func)
 
 
+def _import_records(importer, files, path: Path, out: Path, header: list[str], started: float, fmt: str) -> None:
+    """Run a catalogue importer over its record files; write `out` only when a record was imported."""
+    from ..importers.common import Graph, write_atomically
+
+    g = Graph()
+    importer.import_files(files, g, show_progress=fmt == "text")
+    _require_records(importer.report, str(path))
+    write_atomically(out, g.turtle(header))
+    _finish(importer.report, out, started, fmt, importer.mapping, importer.unmapped)
+
+
 def _finish(report, out: Path, started: float, fmt: str, mapping=None, unmapped=None) -> None:
     elapsed = round(time.monotonic() - started, 2)
     report.extra["out"] = str(out)
@@ -113,7 +124,7 @@ def register(cli: click.Group) -> None:
     @guarded
     def import_eosai(path, out, update_bundled, with_notes, retrieved, commit, fmt) -> None:
         """Import the European Open Source AI Index (a checkout of its main-database) into Turtle."""
-        from ..importers.common import Graph, Report, source_version, write_atomically
+        from ..importers.common import Report, source_version
         from ..importers.eosai import EosaiImporter, eosai_header, eosai_provenance, record_files
 
         started = time.monotonic()
@@ -122,15 +133,10 @@ def register(cli: click.Group) -> None:
         out = _target(out, update_bundled, "eosai.ttl")
         commit, retrieved = source_version(path, commit, retrieved)
         prov = eosai_provenance(commit, retrieved)
-        report = Report("eosai")
-        importer = EosaiImporter(path, prov, report, with_notes=with_notes)
-        g = Graph()
-        importer.import_files(record_files(path), g, show_progress=fmt == "text")
-        _require_records(report, str(path))
+        importer = EosaiImporter(path, prov, Report("eosai"), with_notes=with_notes)
         cmd = _command("eosai", path, "--retrieved", retrieved, *(("--commit", commit) if commit else ()),
                        "--with-notes" if with_notes else None)
-        write_atomically(out, g.turtle(eosai_header(cmd, prov)))
-        _finish(report, out, started, fmt, importer.mapping, importer.unmapped)
+        _import_records(importer, record_files(path), path, out, eosai_header(cmd, prov), started, fmt)
 
     @import_group.command("mof", epilog="\b\nExample:\n  openness import mof ../shared/reference/mof "
                                         "--retrieved 2026-05-11 --commit 8b5d30e... --out mof.ttl")
@@ -140,7 +146,7 @@ def register(cli: click.Group) -> None:
     @guarded
     def import_mof(path, out, update_bundled, retrieved, commit, fmt) -> None:
         """Import Model Openness Tool records (a checkout, its models/ folder, or single files) into Turtle."""
-        from ..importers.common import Graph, Report, source_version, write_atomically
+        from ..importers.common import Report, source_version
         from ..importers.mof import MofImporter, mof_header, mof_provenance, record_files
 
         started = time.monotonic()
@@ -148,14 +154,10 @@ def register(cli: click.Group) -> None:
         root, files = record_files(path)
         commit, retrieved = source_version(root, commit, retrieved)
         prov = mof_provenance(root, commit, retrieved)
-        report = Report("mof")
-        importer = MofImporter(root, prov, report)
-        g = Graph()
-        importer.import_files(files, g, show_progress=fmt == "text")
-        _require_records(report, str(path))
+        importer = MofImporter(root, prov, Report("mof"))
         cmd = _command("mof", path, "--retrieved", retrieved, *(("--commit", commit) if commit else ()))
-        write_atomically(out, g.turtle(mof_header(cmd, prov, "Model Openness Tool records, as a snapshot.")))
-        _finish(report, out, started, fmt, importer.mapping, importer.unmapped)
+        _import_records(importer, files, path, out, mof_header(cmd, prov, "Model Openness Tool records, as a snapshot."),
+                        started, fmt)
 
     @import_group.command("mof-licences", epilog="\b\nExample:\n  openness import mof-licences "
                                                  "../shared/reference/mof --retrieved 2026-05-11 --out mof-licences.ttl")
