@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,8 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+
+from openness.net import free_port
 
 HERE = Path(__file__).resolve().parent
 P = "https://w3id.org/openness/id/project/"
@@ -160,12 +161,6 @@ t = time.perf_counter(); publish(sys.argv[1]); print(json.dumps({"publish_s": ti
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _wait_http(url: str, limit: float, proc: subprocess.Popen | None = None) -> float | None:
     start = time.perf_counter()
     while time.perf_counter() - start < limit:
@@ -182,7 +177,7 @@ def _wait_http(url: str, limit: float, proc: subprocess.Popen | None = None) -> 
 
 def serve_first_answer(limit: float = 300) -> float | None:
     """Seconds from starting `openness serve` on the bundled graph to its first full answer (home page)."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "OPENNESS_NO_PROGRESS": "1"}
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "openness", "serve", "--port", str(port), "--quiet"], env=env,
@@ -200,7 +195,7 @@ def push_and_query(catalogue: Path, work: Path) -> dict[str, object]:
     binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     if not Path(binary).exists():
         return {"error": "no `oxigraph` binary (pip install oxigraph)"}
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([binary, "serve", "--location", str(work / "oxigraph-server"), "--bind", f"127.0.0.1:{port}"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,28 +25,14 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))  # this checkout's openness, as the servers it starts use
+
+from openness.net import free_port, wait_until_up  # noqa: E402
+
 OLMO = "<https://w3id.org/openness/id/project/olmo>"
 QUERIES = {"ASK": f"ASK {{ {OLMO} ?p ?o }}",
            "SELECT": f"SELECT ?label WHERE {{ {OLMO} <http://www.w3.org/2000/01/rdf-schema#label> ?label }}"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_up(url: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2).close()
-            return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"{url} did not come up within {timeout:g} s")
 
 
 def burst(endpoint: str, query: str, clients: int) -> tuple[int, list[float], list[str]]:
@@ -91,8 +76,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
-    root = Path(__file__).resolve().parents[1]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root / "src"), os.environ.get("PYTHONPATH")]))}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))}
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
     servers: dict[str, str] = {}
     processes = []
@@ -118,7 +102,10 @@ def main() -> None:
             else:
                 print("the oxigraph server is not installed (pip install oxigraph): openness only", file=sys.stderr)
             for endpoint in servers.values():
-                wait_up(endpoint + "?query=ASK%7B%7D")
+                try:
+                    wait_until_up(endpoint + "?query=ASK%7B%7D", timeout=120, interval=0.2)
+                except TimeoutError as exc:
+                    raise SystemExit(str(exc)) from None
             time.sleep(3)  # let the query workers finish starting
             for _ in range(args.rounds):
                 for kind, query in QUERIES.items():

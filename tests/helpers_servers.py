@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import threading
-import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from openness.net import free_port, wait_until_up  # noqa: F401 - the tests import them from here
 
 ROOT = Path(__file__).resolve().parents[1]
 OXIGRAPH = ROOT / ".venv" / "bin" / "oxigraph"
@@ -40,28 +40,6 @@ def write_hostile(folder: Path) -> Path:
     path = folder / "hostile.ttl"
     path.write_text(HOSTILE_TTL, encoding="utf-8")
     return path
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(url: str, timeout: float = 30.0) -> None:
-    """Poll `url` until it answers (any HTTP status) or the deadline passes."""
-    deadline = time.monotonic() + timeout
-    last: Exception | None = None
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2).close()
-            return
-        except urllib.error.HTTPError:
-            return
-        except (urllib.error.URLError, OSError) as exc:
-            last = exc
-            time.sleep(0.1)
-    raise TimeoutError(f"{url} did not come up within {timeout} s: {last}")
 
 
 @contextmanager

@@ -102,7 +102,7 @@ def test_bad_sboms_are_bad_input(tmp_path, run_cli):
 
 
 def test_bundled_context_is_spdx_3_0_1():
-    from openness.linked_data.export_spdx import BUNDLED_CONTEXT
+    from openness.graph.spdx_context import BUNDLED_CONTEXT
 
     context = json.loads(BUNDLED_CONTEXT.read_text(encoding="utf-8"))["@context"]
     assert context["ai_AIPackage"] == "https://spdx.org/rdf/3.0.1/terms/AI/AIPackage"
@@ -114,7 +114,7 @@ def test_bundled_context_is_spdx_3_0_1():
 def test_exported_sbom_parses_as_rdf_with_the_bundled_context(tmp_path, run_cli):
     """With the bundled context inlined, the export is JSON-LD an RDF parser reads (nothing fetched)."""
     import pyoxigraph as ox
-    from openness.linked_data.export_spdx import BUNDLED_CONTEXT
+    from openness.graph.spdx_context import BUNDLED_CONTEXT
 
     sbom = tmp_path / "llama.spdx.json"
     assert run_cli("export", "spdx", "llama-2", "--out", str(sbom))[0] == 0

@@ -10,7 +10,7 @@ from pathlib import Path
 import openness
 
 PACKAGE = Path(openness.__file__).resolve().parent
-BASE = {"errors", "files", "resources", "text", "__init__"}
+BASE = {"errors", "files", "net", "resources", "text", "__init__"}
 # What each layer may import (besides itself and the base modules).
 ALLOWED = {
     "base": set(),

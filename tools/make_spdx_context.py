@@ -1,4 +1,4 @@
-"""Regenerate src/openness/linked_data/spdx-context-3.0.1.jsonld from the SPDX 3.0.1 Python bindings.
+"""Regenerate src/openness/graph/spdx-context-3.0.1.jsonld from the SPDX 3.0.1 Python bindings.
 
 The SPDX 3.0.1 JSON-LD context (https://spdx.org/rdf/3.0.1/spdx-context.jsonld) cannot be fetched at
 run time, so a copy is bundled. It is rebuilt here from the term table of `spdx-python-model`
@@ -19,7 +19,7 @@ from pathlib import Path
 from spdx_python_model.bindings.v3_0_1 import model as m
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-OUT = Path(__file__).resolve().parents[1] / "src" / "openness" / "linked_data" / "spdx-context-3.0.1.jsonld"
+OUT = Path(__file__).resolve().parents[1] / "src" / "openness" / "graph" / "spdx-context-3.0.1.jsonld"
 
 
 def value_kind(prop) -> dict[str, object]:

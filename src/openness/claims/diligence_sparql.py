@@ -109,6 +109,17 @@ WHERE {
 ORDER BY ?node ?licence
 """
 
+# A rule's constraint (left operand, operator, right operand or its reference), comment, and whether it is
+# constrained at all: ?rule bound to an ODRL rule; read alike by USE_RULES and LICENCE_TERMS.
+RULE_DETAIL = """
+OPTIONAL { ?rule odrl:constraint ?k .
+           OPTIONAL { ?k odrl:leftOperand ?operand ; odrl:operator ?operator .
+                      OPTIONAL { ?k odrl:rightOperand ?r1 . } OPTIONAL { ?k odrl:rightOperandReference ?r2 . } }
+           BIND(COALESCE(?r1, ?r2) AS ?right) }
+OPTIONAL { ?rule rdfs:comment ?comment . }
+BIND(BOUND(?k) AS ?constrained)
+"""
+
 # What a licence's rules say about one intended use (?use: "commercial", "research", "redistribute"):
 # each rule whose action is the use's action, with its effect; plus strings that forbid the use outright.
 USE_RULES = PREFIXES + """
@@ -122,13 +133,7 @@ WHERE {
     VALUES ?ruleProperty { odrl:permission odrl:prohibition }
     ?licence ?ruleProperty ?rule .
     ?rule odrl:action ?action .
-    OPTIONAL { ?rule odrl:constraint ?k .
-               OPTIONAL { ?k odrl:leftOperand ?operand ; odrl:operator ?operator .
-                          OPTIONAL { ?k odrl:rightOperand ?r1 . } OPTIONAL { ?k odrl:rightOperandReference ?r2 . } }
-               BIND(COALESCE(?r1, ?r2) AS ?right) }
-    OPTIONAL { ?rule rdfs:comment ?comment . }
-    BIND(BOUND(?k) AS ?constrained)
-    BIND(IF(?ruleProperty = odrl:prohibition,
+""" + RULE_DETAIL + """    BIND(IF(?ruleProperty = odrl:prohibition,
             IF(BOUND(?k), "forbidden-if", "forbidden"),
             IF(BOUND(?k), "allowed-if", "allowed")) AS ?effect)
   } UNION {
@@ -147,13 +152,7 @@ WHERE {
   VALUES ?ruleProperty { odrl:duty odrl:obligation odrl:prohibition }
   ?licence ?ruleProperty ?rule .
   ?rule odrl:action ?action .
-  OPTIONAL { ?rule odrl:constraint ?k .
-             OPTIONAL { ?k odrl:leftOperand ?operand ; odrl:operator ?operator .
-                        OPTIONAL { ?k odrl:rightOperand ?r1 . } OPTIONAL { ?k odrl:rightOperandReference ?r2 . } }
-             BIND(COALESCE(?r1, ?r2) AS ?right) }
-  OPTIONAL { ?rule rdfs:comment ?comment . }
-  BIND(BOUND(?k) AS ?constrained)
-}
+""" + RULE_DETAIL + """}
 ORDER BY ?ruleProperty ?action ?operand
 """
 

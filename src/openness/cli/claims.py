@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import emit, format_option, graph_options, guarded, load_dataset, note
+from .common import emit, engine_option, format_option, graph_options, guarded, load_dataset, note
 from ..errors import OpennessError
 from .output import dict_table, short, to_json
 
@@ -162,8 +162,7 @@ refutes it, but a fact that would decide it is not stated), 2 bad input. With --
     @click.option("--file", "file", type=click.Path(path_type=Path), default=None,
                   help="Your own release description (Turtle or JSON-LD), or its SPDX 3 or CycloneDX 1.6 bill "
                    "of materials (JSON), checked with the bundled licences.")
-    @click.option("--engine", type=click.Choice(("oxigraph", "pyshacl")), default="oxigraph", show_default=True,
-                  help="oxigraph runs the SHACL-SPARQL shapes on the store (fast); pyshacl is the reference validator.")
+    @engine_option
     @graph_options(remote=False)
     @format_option(("text", "json", "turtle"), "text")
     @guarded
@@ -215,8 +214,7 @@ Examples:
   openness report --format html > report.html""")
     @click.option("--include-imported", is_flag=True,
                   help="Also check the imported catalogue records (EOSAI, MOF: several hundred, about a minute).")
-    @click.option("--engine", type=click.Choice(("oxigraph", "pyshacl")), default="oxigraph", show_default=True,
-                  help="oxigraph runs the SHACL-SPARQL shapes on the store (fast); pyshacl is the reference validator.")
+    @engine_option
     @graph_options(remote=False)
     @format_option(("table", "markdown", "html", "json"), "table")
     @guarded

@@ -41,6 +41,11 @@ timeout_option = click.option(
     help="Stop a local query after this many seconds (exit 3); 0: no limit.")
 
 
+engine_option = click.option(
+    "--engine", type=click.Choice(("oxigraph", "pyshacl")), default="oxigraph", show_default=True,
+    help="oxigraph runs the SHACL-SPARQL shapes on the store (fast); pyshacl is the reference validator.")
+
+
 def graph_options(remote: bool = True) -> Callable:
     """--data, --store and (for commands that can work remotely) --endpoint and --graph-prefix."""
 

@@ -23,18 +23,22 @@ def _finding_ids() -> str:
     return "\n".join(lines)
 
 
-def _evidence_line(e: dict) -> str:
-    parts = [f"<{e['node']}>" if e.get("node") else "", str(e.get("property") or ""),
-             str(e.get("value")) if e.get("value") not in (None, "") else "(not stated)"]
-    if e.get("constraint"):
-        parts.append(f"if {e['constraint']}")
+def _described(parts: list[str], item: dict) -> str:
+    """The parts, then the item's constraint, comment and cited sources (a piece of evidence or a clause)."""
+    if item.get("constraint"):
+        parts = [*parts, f"if {item['constraint']}"]
     text = " ".join(p for p in parts if p)
-    if e.get("comment"):
-        text += f' -- "{e["comment"]}"'
-    sources = e.get("sources") or ([e["source"]] if e.get("source") else [])
+    if item.get("comment"):
+        text += f' -- "{item["comment"]}"'
+    sources = item.get("sources") or ([item["source"]] if item.get("source") else [])
     if sources:
-        text += f" [source: {', '.join(sources)}" + (f"; checked {e['checked_on']}" if e.get("checked_on") else "") + "]"
+        text += f" [source: {', '.join(sources)}" + (f"; checked {item['checked_on']}" if item.get("checked_on") else "") + "]"
     return text
+
+
+def _evidence_line(e: dict) -> str:
+    return _described([f"<{e['node']}>" if e.get("node") else "", str(e.get("property") or ""),
+                       str(e.get("value")) if e.get("value") not in (None, "") else "(not stated)"], e)
 
 
 def render_assessment(report: dict, markdown: bool) -> str:
@@ -55,16 +59,7 @@ def render_assessment(report: dict, markdown: bool) -> str:
 
 
 def _clause_line(c: dict) -> str:
-    bits = [c["licence_label"] + ":", c.get("rule") or "", c.get("action") or "", c.get("string") or ""]
-    if c.get("constraint"):
-        bits.append(f"if {c['constraint']}")
-    text = " ".join(b for b in bits if b)
-    if c.get("comment"):
-        text += f' -- "{c["comment"]}"'
-    sources = c.get("sources") or ([c["source"]] if c.get("source") else [])
-    if sources:
-        text += f" [source: {', '.join(sources)}" + (f"; checked {c['checked_on']}" if c.get("checked_on") else "") + "]"
-    return text
+    return _described([c["licence_label"] + ":", c.get("rule") or "", c.get("action") or "", c.get("string") or ""], c)
 
 
 def render_derivation(d: dict) -> str:

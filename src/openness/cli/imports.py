@@ -43,9 +43,22 @@ def _require_records(report, what: str) -> None:
                             f"({'; '.join(f'{r}: {w}' for r, w in report.skipped[:3])}); nothing was written")
 
 
-def _update_bundled_option(name: str):
-    return click.option("--update-bundled", is_flag=True,
-                        help=f"Maintainers: rewrite the bundled data/generated/{name} (instead of --out).")
+def _output_options(name: str):
+    """--out FILE, or the maintainer's --update-bundled rewriting data/generated/<name> (see _target)."""
+
+    def decorate(func):
+        func = click.option("--update-bundled", is_flag=True,
+                            help=f"Maintainers: rewrite the bundled data/generated/{name} (instead of --out).")(func)
+        return click.option("--out", type=click.Path(path_type=Path), default=None,
+                            help="Turtle file to write (a regular file; an existing one keeps its mode).")(func)
+
+    return decorate
+
+
+# The options of an import that writes one given file: --out (required) and the summary's --format.
+required_out_option = click.option("--out", type=click.Path(path_type=Path), required=True, help="Turtle file to write.")
+summary_format_option = click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
+                                     show_default=True, help="Summary format: text on stderr, or JSON on stdout.")
 
 
 def _command(*parts: object) -> str:
@@ -57,9 +70,18 @@ def _source_options(func):
                         help="Date of the source snapshot (default: the checkout's last commit date).")(func)
     func = click.option("--commit", metavar="SHA", default=None,
                         help="Commit of the source checkout (default: from git, when PATH is a checkout).")(func)
-    func = click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
-                        help="Summary format: text on stderr, or JSON on stdout.")(func)
-    return func
+    return summary_format_option(func)
+
+
+def _import_records(importer, files, path: Path, out: Path, header: list[str], started: float, fmt: str) -> None:
+    """Run a catalogue importer over its record files; write `out` only when a record was imported."""
+    from ..importers.common import Graph, write_atomically
+
+    g = Graph()
+    importer.import_files(files, g, show_progress=fmt == "text")
+    _require_records(importer.report, str(path))
+    write_atomically(out, g.turtle(header))
+    _finish(importer.report, out, started, fmt, importer.mapping, importer.unmapped)
 
 
 def _finish(report, out: Path, started: float, fmt: str, mapping=None, unmapped=None) -> None:
@@ -96,15 +118,13 @@ def register(cli: click.Group) -> None:
     @import_group.command("eosai", epilog="\b\nExample:\n  openness import eosai ../shared/reference/eosai "
                                           "--retrieved 2026-06-12 --commit 5a388e8... --out eosai.ttl")
     @click.argument("path", type=click.Path(path_type=Path))
-    @click.option("--out", type=click.Path(path_type=Path), default=None,
-                  help="Turtle file to write (a regular file; an existing one keeps its mode).")
-    @_update_bundled_option("eosai.ttl")
+    @_output_options("eosai.ttl")
     @click.option("--with-notes", is_flag=True, help="Keep the index's free-text notes (not in the bundled snapshot).")
     @_source_options
     @guarded
     def import_eosai(path, out, update_bundled, with_notes, retrieved, commit, fmt) -> None:
         """Import the European Open Source AI Index (a checkout of its main-database) into Turtle."""
-        from ..importers.common import Graph, Report, source_version, write_atomically
+        from ..importers.common import Report, source_version
         from ..importers.eosai import EosaiImporter, eosai_header, eosai_provenance, record_files
 
         started = time.monotonic()
@@ -113,27 +133,20 @@ def register(cli: click.Group) -> None:
         out = _target(out, update_bundled, "eosai.ttl")
         commit, retrieved = source_version(path, commit, retrieved)
         prov = eosai_provenance(commit, retrieved)
-        report = Report("eosai")
-        importer = EosaiImporter(path, prov, report, with_notes=with_notes)
-        g = Graph()
-        importer.import_files(record_files(path), g, show_progress=fmt == "text")
-        _require_records(report, str(path))
+        importer = EosaiImporter(path, prov, Report("eosai"), with_notes=with_notes)
         cmd = _command("eosai", path, "--retrieved", retrieved, *(("--commit", commit) if commit else ()),
                        "--with-notes" if with_notes else None)
-        write_atomically(out, g.turtle(eosai_header(cmd, prov)))
-        _finish(report, out, started, fmt, importer.mapping, importer.unmapped)
+        _import_records(importer, record_files(path), path, out, eosai_header(cmd, prov), started, fmt)
 
     @import_group.command("mof", epilog="\b\nExample:\n  openness import mof ../shared/reference/mof "
                                         "--retrieved 2026-05-11 --commit 8b5d30e... --out mof.ttl")
     @click.argument("path", type=click.Path(path_type=Path))
-    @click.option("--out", type=click.Path(path_type=Path), default=None,
-                  help="Turtle file to write (a regular file; an existing one keeps its mode).")
-    @_update_bundled_option("mof.ttl")
+    @_output_options("mof.ttl")
     @_source_options
     @guarded
     def import_mof(path, out, update_bundled, retrieved, commit, fmt) -> None:
         """Import Model Openness Tool records (a checkout, its models/ folder, or single files) into Turtle."""
-        from ..importers.common import Graph, Report, source_version, write_atomically
+        from ..importers.common import Report, source_version
         from ..importers.mof import MofImporter, mof_header, mof_provenance, record_files
 
         started = time.monotonic()
@@ -141,21 +154,15 @@ def register(cli: click.Group) -> None:
         root, files = record_files(path)
         commit, retrieved = source_version(root, commit, retrieved)
         prov = mof_provenance(root, commit, retrieved)
-        report = Report("mof")
-        importer = MofImporter(root, prov, report)
-        g = Graph()
-        importer.import_files(files, g, show_progress=fmt == "text")
-        _require_records(report, str(path))
+        importer = MofImporter(root, prov, Report("mof"))
         cmd = _command("mof", path, "--retrieved", retrieved, *(("--commit", commit) if commit else ()))
-        write_atomically(out, g.turtle(mof_header(cmd, prov, "Model Openness Tool records, as a snapshot.")))
-        _finish(report, out, started, fmt, importer.mapping, importer.unmapped)
+        _import_records(importer, files, path, out, mof_header(cmd, prov, "Model Openness Tool records, as a snapshot."),
+                        started, fmt)
 
     @import_group.command("mof-licences", epilog="\b\nExample:\n  openness import mof-licences "
                                                  "../shared/reference/mof --retrieved 2026-05-11 --out mof-licences.ttl")
     @click.argument("path", type=click.Path(path_type=Path))
-    @click.option("--out", type=click.Path(path_type=Path), default=None,
-                  help="Turtle file to write (a regular file; an existing one keeps its mode).")
-    @_update_bundled_option("mof-licences.ttl")
+    @_output_options("mof-licences.ttl")
     @_source_options
     @guarded
     def import_mof_licences(path, out, update_bundled, retrieved, commit, fmt) -> None:
@@ -184,11 +191,8 @@ def register(cli: click.Group) -> None:
         _finish(report, out, started, fmt)
 
     @import_group.command("spdx", epilog="\b\nExample:\n  openness import spdx --out licences.ttl\n  openness import spdx --update-bundled   # maintainers")
-    @click.option("--out", type=click.Path(path_type=Path), default=None,
-                  help="Turtle file to write (a regular file; an existing one keeps its mode).")
-    @_update_bundled_option("spdx-licences.ttl")
-    @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
-                  help="Summary format: text on stderr, or JSON on stdout.")
+    @_output_options("spdx-licences.ttl")
+    @summary_format_option
     @guarded
     def import_spdx(out, update_bundled, fmt) -> None:
         """Regenerate the SPDX licence list and ScanCode AI licence keys from the installed packages."""
@@ -209,13 +213,12 @@ def register(cli: click.Group) -> None:
     @import_group.command("hf-card", epilog="\b\nExample:\n  openness import hf-card README.md --id org/model "
                                             "--retrieved 2026-06-01 --out model.ttl")
     @click.argument("path", type=click.Path(path_type=Path))
-    @click.option("--out", type=click.Path(path_type=Path), required=True, help="Turtle file to write.")
+    @required_out_option
     @click.option("--id", "repo_id", default=None, metavar="ORG/NAME",
                   help="The model's Hugging Face repository id (default: the card's model-index name, "
                        "else the folder name).")
     @click.option("--retrieved", metavar="YYYY-MM-DD", required=True, help="The date the card was read.")
-    @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
-                  help="Summary format: text on stderr, or JSON on stdout.")
+    @summary_format_option
     @click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
                   help="RDF file or folder added to the bundled graph when resolving base_model. Repeatable.")
     @guarded
@@ -260,14 +263,13 @@ def _register_bom(group: click.Group, kind: str, what: str) -> None:
                    epilog=f"\b\nExample:\n  openness import {kind} sbom.json --out release.ttl\n"
                           "  openness validate --file release.ttl --claim mof-class-3")
     @click.argument("path", type=click.Path(path_type=Path))
-    @click.option("--out", type=click.Path(path_type=Path), required=True, help="Turtle file to write.")
+    @required_out_option
     @click.option("--retrieved", metavar="YYYY-MM-DD", default=None,
                   help="The date the BOM was read (default: the date the document says it was created).")
     @click.option("--source", metavar="URL", default=None, help="Where the BOM was published (default: the file).")
     @click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
                   help="RDF added to the bundled graph when resolving ancestors' Hugging Face ids. Repeatable.")
-    @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
-                  help="Summary format: text on stderr, or JSON on stdout.")
+    @summary_format_option
     @guarded
     def import_bom(path, out, retrieved, source, data, fmt) -> None:
         from ..importers.common import Report, write_atomically

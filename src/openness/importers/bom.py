@@ -9,32 +9,15 @@ oo:AvailabilityUnknown, a licence it gives as NOASSERTION is oo:LicenceUndisclos
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..errors import OpennessError
-from ..graph.guards import check_json_depth
 from ..graph.iris import licence_iri, slugify
 from .common import IRI, Graph, Lit, inst, q, url_iri, xsd_date
 
 OO = "https://w3id.org/openness/ontology#"
-
-
-def read_json(path: Path) -> object:
-    """The file's JSON; bad JSON is an error naming the file and line."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise OpennessError(f"{path}: cannot read: {exc}") from None
-    check_json_depth(Path(path), text.encode("utf-8"))  # nesting beyond a sane depth is refused before parsing
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise OpennessError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
-    except RecursionError:
-        raise OpennessError(f"{path}: JSON nested too deeply to read") from None
 
 
 def licence_terms(expression: str, custom: dict[str, str] | None = None) -> list[IRI]:

@@ -16,7 +16,8 @@ import re
 from pathlib import Path
 
 from ..errors import OpennessError
-from .bom import BomRelease, licence_terms, read_json, scoped_facts, source_iri
+from .bom import BomRelease, licence_terms, scoped_facts, source_iri
+from .sources import read_json
 from ..graph.iris import slugify
 from .common import IRI, inst, q, url_iri
 

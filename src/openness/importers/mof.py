@@ -9,7 +9,6 @@ exactly, so `dct:license` is set only from an exact id in the tool's lists; the 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from ..errors import OpennessError
 from ..graph.iris import licence_iri, slugify
 from .common import IRI, Graph, Provenance, Report, inst, name_key, progress, q, read_yaml, url_iri
 from .records import CatalogueImporter
+from .sources import read_json
 
 REPOSITORY = "https://github.com/lfai/model_openness_tool"
 ATTRIBUTION = ("Model Openness Tool data, Copyright (c) The Linux Foundation (LF AI & Data), MIT licence; "
@@ -83,22 +83,6 @@ def load_tool_licences(root: Path) -> ToolLicences:
     if not merged:
         raise OpennessError(f"{folder}: the tool's licence lists hold no licence; nothing was written")
     return ToolLicences(merged)
-
-
-def read_json(path: Path, what: str) -> object:
-    """A JSON file of the tool; unreadable, non-UTF-8 or malformed JSON is an error naming the file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise OpennessError(f"{path}: cannot read {what}: {exc.strerror}") from None
-    except UnicodeDecodeError as exc:
-        raise OpennessError(f"{path}: cannot read {what}: not UTF-8 text (byte {exc.start})") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise OpennessError(f"{path}:{exc.lineno}: malformed JSON: {exc.msg}") from None
-    except RecursionError:
-        raise OpennessError(f"{path}: JSON nested too deeply") from None
 
 
 def build_mof_licences(root: Path, g: Graph, prov: Provenance) -> dict[str, int]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import OpennessError
 from . import cyclonedx, spdx3
-from .bom import read_json
+from .sources import read_json
 from .common import Graph
 
 FORMATS = ("spdx-ai", "cyclonedx")

@@ -1,17 +1,21 @@
-"""Reading an importer's sources: text with file:line errors, YAML with limits (issue 11).
+"""Reading an importer's sources: text with file:line errors, YAML with limits (issue 11), JSON.
 
 A hostile YAML file is refused with one line naming the file and line: more than YAML_MAX_BYTES, an
 alias bomb (aliases expanding past YAML_MAX_NODES nodes), a key given twice in one mapping (never
-silently merged), nesting deeper than Python's recursion allows, text that is not UTF-8.
+silently merged), nesting deeper than Python's recursion allows, text that is not UTF-8. A JSON file
+(a bill of materials, the MOF tool's lists) is refused the same way, and nested deeper than the graph
+guard's limit before it is parsed.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import yaml
 
 from ..errors import OpennessError
+from ..graph.guards import check_json_depth
 
 class _NoDatesLoader(yaml.SafeLoader):
     """SafeLoader that keeps dates as written (a release date '2024-10' and '2024-10-05' alike)."""
@@ -134,3 +138,26 @@ def read_yaml(path: Path, text: str | None = None) -> object:
         loader.dispose()
 
 
+
+
+def read_json(path: Path, what: str = "") -> object:
+    """A JSON file; unreadable, non-UTF-8, nested beyond the guard's depth or malformed JSON is an
+    OpennessError naming the file (and the line where known), `what` saying what the file was for."""
+    path = Path(path)
+    about = f" {what}" if what else ""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise OpennessError(f"{path}: cannot read{about}: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise OpennessError(f"{path}:{line}: cannot read{about}: not UTF-8 text (byte {exc.start})") from None
+    check_json_depth(path, data)  # nesting beyond a sane depth is refused before parsing
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise OpennessError(f"{path}:{exc.lineno}: malformed JSON: {exc.msg}") from None
+    except RecursionError:
+        raise OpennessError(f"{path}: JSON nested too deeply; refused") from None

@@ -11,18 +11,13 @@ without it they stay unknown.
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
 from pathlib import Path
 
 from ..errors import OpennessError
-from .bom import OO, BomRelease, licence_terms, rdf_term, read_json, source_iri
+from ..graph.spdx_context import EXTENSION_SCOPES, SPDX_CONTEXT, context_terms
+from .bom import OO, BomRelease, licence_terms, rdf_term, source_iri
+from .sources import read_json
 from .common import IRI, date_literal, q, url_iri
-
-# The same values as linked_data/export_spdx.py writes (importers may not import linked_data).
-SPDX_CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
-BUNDLED_CONTEXT = Path(__file__).resolve().parent.parent / "linked_data" / "spdx-context-3.0.1.jsonld"
-EXTENSION_SCOPES = ("project", "release", "weights", "component")
 
 # dataset_datasetAvailability -> oo:availability (registration and click-through are automatic gates).
 DATASET_AVAILABILITY = {"directDownload": "oo:Public", "registration": "oo:GatedAutomatic",
@@ -31,12 +26,6 @@ DATASET_AVAILABILITY = {"directDownload": "oo:Public", "registration": "oo:Gated
 PURPOSE_KINDS = {"library": "oo:SupportingLibraries", "documentation": "oo:Documentation", "data": "oo:Datasets",
                  "source": "oo:SourceCode"}
 RELATION_KINDS = {"trainedOn": "oo:Datasets", "testedOn": "oo:EvaluationData"}
-
-
-@lru_cache(maxsize=1)
-def context_terms() -> frozenset[str]:
-    """The terms of the bundled SPDX 3.0.1 JSON-LD context."""
-    return frozenset(json.loads(BUNDLED_CONTEXT.read_text(encoding="utf-8"))["@context"])
 
 
 def is_spdx3(data: object) -> bool:

@@ -12,7 +12,7 @@ Facts SPDX has no field for (a component's kind and availability, file formats, 
 lineage, the project's contribution process or security contact, ...) travel in SPDX 3's own
 extension mechanism, a CdxPropertiesExtension on the element: one entry per triple, named
 `<scope> <predicate IRI>` (scope: project, release, weights or component) with the object in its
-N-Triples form, so `openness import spdx-ai` reads them back exactly (EXTENSION_SCOPES).
+N-Triples form, so `openness import spdx-ai` reads them back exactly (graph/spdx_context.py: EXTENSION_SCOPES).
 """
 
 from __future__ import annotations
@@ -27,11 +27,8 @@ from .. import __version__
 from ..errors import OpennessError
 from ..files import write_atomically
 from ..graph.iris import ONTOLOGY, slug_of
+from ..graph.spdx_context import SPDX_CONTEXT
 
-SPDX_CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
-# A copy of that context, bundled (nothing is fetched at run time): tools/make_spdx_context.py.
-BUNDLED_CONTEXT = Path(__file__).with_name("spdx-context-3.0.1.jsonld")
-EXTENSION_SCOPES = ("project", "release", "weights", "component")
 CREATION = "_:creationinfo"
 AGENT = "https://w3id.org/openness/agent/openness"
 
