@@ -166,7 +166,7 @@ def run_job(store: ox.Store, job) -> list[tuple[str, str | None, str | None, str
     prefixes = dict(constraint.prefixes)
     rows: list[tuple[str, list[str], list]] = []
     if query is not None:
-        names, found = select(store, query, prefixes=prefixes)
+        names, found = select(store, query, setbased.target_bindings(targets), prefixes)
         at = names.index("this")
         rows = [(r[at].value, names, r) for r in found if isinstance(r[at], ox.NamedNode)]
     else:
