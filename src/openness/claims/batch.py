@@ -250,9 +250,11 @@ def validate_chunk(selected: Sequence[tuple[str, str]]) -> list[dict[str, object
 
 def validate(dataset, selected: Sequence[tuple[str, str]], wanted: Sequence[Claim], workers: int | None = None,
              chunk: int = CHUNK, on_verdict: Callable[[dict[str, object]], None] | None = None,
-             on_chunk: Callable[[int], None] | None = None) -> list[dict[str, object]]:
+             on_chunk: Callable[[int], None] | None = None, keep: bool = True) -> list[dict[str, object]]:
     """The verdicts of the selected (project IRI, label) pairs for the wanted claims, in `selected`
-    order then claim order, chunk by chunk on `workers` forked processes (default: every core, at most 2)."""
+    order then claim order, chunk by chunk on `workers` forked processes (default: every core, at most 2).
+    Each chunk's verdicts go to `on_verdict` as the chunk is done; with `keep` false they are not also
+    collected (the list returned is empty), so memory stays that of a few chunks."""
     shapes = sorted({s for c in wanted for s in claim_shapes(c)})
     if not shacl_sparql.supports(shapes):
         raise NotImplementedError("a shape needs pySHACL")
@@ -276,7 +278,8 @@ def validate(dataset, selected: Sequence[tuple[str, str]], wanted: Sequence[Clai
 
     def take(made: list[dict[str, object]]) -> None:
         for v in made:
-            out.append(v)
+            if keep:
+                out.append(v)
             if on_verdict:
                 on_verdict(v)
         if on_chunk:
