@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from openness.claims import batch, setbased
@@ -93,16 +94,28 @@ def test_this_is_joined_with_the_targets_in_every_group_that_needs_it():
       UNION { $this <r> ?x OPTIONAL { $this <s> ?y } FILTER(EXISTS { $this <t> <u#v> }) }
     }"""
     joined = setbased.join_with_targets(query, [("targetObjectsOf", "https://e.org/cur")])
-    target = "[] <https://e.org/cur> $this ."
+    target = "[] ?_target0 $this ."
     # The outer group and both UNION branches; not the OPTIONAL or EXISTS inside a joined group.
     assert joined.count(target) == 3
+    # The target's property is bound as an RDF term when the query runs, never written into its text.
+    assert "e.org/cur" not in joined
+    assert setbased.target_bindings([("targetObjectsOf", "https://e.org/cur")]) == {
+        ox.Variable("_target0"): ox.NamedNode("https://e.org/cur")}
     flat = setbased.not_exists_as_left_join(joined)
     assert "NOT EXISTS" not in flat and "FILTER(!BOUND(?_ne1))" in flat
     assert setbased.join_with_targets("SELECT $this WHERE { $this <p> ?o MINUS { $this <q> ?o } }",
                                       [("targetClass", "https://e.org/C")]) is None
 
 
-def test_projection_gains_this_when_missing():
-    joined = setbased.join_with_targets("SELECT ?problem WHERE { $this <p> ?problem }", [("targetNode", "https://e.org/n")])
-    assert joined.split("WHERE")[0].split() == ["SELECT", "$this", "?problem"]
-    assert "VALUES $this { <https://e.org/n> }" in joined
+def test_projection_gains_this_and_the_bound_targets_when_missing():
+    query = "SELECT ?problem WHERE { $this <https://e.org/p> ?problem }"
+    targets = [("targetSubjectsOf", "https://e.org/p")]
+    joined = setbased.join_with_targets(query, targets)
+    assert joined.split("WHERE")[0].split() == ["SELECT", "$this", "?_target0", "?problem"]
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("https://e.org/n"), ox.NamedNode("https://e.org/p"), ox.Literal("x")))
+    store.add(ox.Quad(ox.NamedNode("https://e.org/m"), ox.NamedNode("https://e.org/q"), ox.Literal("y")))
+    _, rows = batch.select(store, joined, setbased.target_bindings(targets))
+    assert [(r[0].value, r[2].value) for r in rows] == [("https://e.org/n", "x")]
+    # A target node is left to per-focus substitution.
+    assert setbased.join_with_targets(query, [("targetNode", "https://e.org/n")]) is None

@@ -112,8 +112,9 @@ def cached_verdicts(dataset) -> list[dict] | None:
         if key in _session:
             return list(_session[key])
     graph = verdicts_graph(key)
-    if not dataset.store.contains_named_graph(graph):
-        return None
+    if not dataset.store.contains_named_graph(graph) or not any(
+            dataset.store.quads_for_pattern(_activity(key), _n("endedAtTime", PROV), None, graph)):
+        return None  # none stored, or an interrupted run's partial graph
     found = _read(dataset.store, graph)
     with _lock:
         _session.clear()
@@ -121,61 +122,99 @@ def cached_verdicts(dataset) -> list[dict] | None:
     return list(found)
 
 
+def _lit(value, datatype: str | None = None) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(str(value))
+
+
+def _activity(key: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{VERDICT_BASE}{key}/activity")
+
+
+def activity_quads(key: str, data: str, shapes: str, started: dt.datetime, ended: dt.datetime) -> list[ox.Quad]:
+    """The PROV-O activity that generated the verdicts of `key` (written last: a verdicts graph without
+    its prov:endedAtTime is an interrupted run, never read as cached)."""
+    graph, activity = verdicts_graph(key), _activity(key)
+    return [
+        ox.Quad(activity, RDF_TYPE, _n("Activity", PROV), graph),
+        ox.Quad(activity, _n("label", "http://www.w3.org/2000/01/rdf-schema#"),
+                _lit("Claim validation of every project against every claim (openness)"), graph),
+        ox.Quad(activity, _n("startedAtTime", PROV), _lit(started.isoformat(), XSD + "dateTime"), graph),
+        ox.Quad(activity, _n("endedAtTime", PROV), _lit(ended.isoformat(), XSD + "dateTime"), graph),
+        ox.Quad(activity, _n("engine"), _lit(engine_version()), graph),
+        ox.Quad(activity, _n("dataHash"), _lit(data), graph),
+        ox.Quad(activity, _n("shapesHash"), _lit(shapes), graph),
+        ox.Quad(graph, _n("wasGeneratedBy", PROV), activity, graph),
+    ]
+
+
+def one_verdict_quads(v: dict, position: int, key: str) -> list[ox.Quad]:
+    """One verdict as RDF in the verdicts graph of `key`."""
+    graph, activity = verdicts_graph(key), _activity(key)
+    claim = verdicts.resolve_claim(v["claim"])
+    node = ox.NamedNode(f"{VERDICT_BASE}{key}/{position}")
+    return [
+        ox.Quad(node, RDF_TYPE, _n("Verdict"), graph),
+        ox.Quad(node, _n("verdictOf"), ox.NamedNode(v["project"]), graph),
+        ox.Quad(node, _n("verdictClaim"), ox.NamedNode(claim.iri), graph),
+        ox.Quad(node, _n("verdictHolds"), _lit("true" if v["conforms"] else "false", XSD + "boolean"), graph),
+        ox.Quad(node, _n("verdictPosition"), _lit(position, XSD + "integer"), graph),
+        *([ox.Quad(node, _n("verdictOutcome"), _lit(v["verdict"]), graph)] if isinstance(v.get("verdict"), str) else []),
+        ox.Quad(node, _n("verdictRecord"), _lit(json.dumps(v, sort_keys=True, ensure_ascii=False), RDF_JSON), graph),
+        ox.Quad(node, _n("wasGeneratedBy", PROV), activity, graph),
+    ]
+
+
 def verdict_quads(found: list[dict], key: str, data: str, shapes: str, started: dt.datetime,
                   ended: dt.datetime) -> list[ox.Quad]:
     """The verdicts as RDF in their named graph, with the PROV-O activity that generated them."""
-    graph = verdicts_graph(key)
-    activity = ox.NamedNode(f"{VERDICT_BASE}{key}/activity")
-    generated = _n("wasGeneratedBy", PROV)
-
-    def lit(value, datatype: str | None = None) -> ox.Literal:
-        return ox.Literal(str(value), datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(str(value))
-
-    quads = [
-        ox.Quad(activity, RDF_TYPE, _n("Activity", PROV), graph),
-        ox.Quad(activity, _n("label", "http://www.w3.org/2000/01/rdf-schema#"),
-                lit("Claim validation of every project against every claim (openness)"), graph),
-        ox.Quad(activity, _n("startedAtTime", PROV), lit(started.isoformat(), XSD + "dateTime"), graph),
-        ox.Quad(activity, _n("endedAtTime", PROV), lit(ended.isoformat(), XSD + "dateTime"), graph),
-        ox.Quad(activity, _n("engine"), lit(engine_version()), graph),
-        ox.Quad(activity, _n("dataHash"), lit(data), graph),
-        ox.Quad(activity, _n("shapesHash"), lit(shapes), graph),
-        ox.Quad(graph, generated, activity, graph),
-    ]
+    quads = activity_quads(key, data, shapes, started, ended)
     for position, v in enumerate(found):
-        claim = verdicts.resolve_claim(v["claim"])
-        node = ox.NamedNode(f"{VERDICT_BASE}{key}/{position}")
-        quads += [
-            ox.Quad(node, RDF_TYPE, _n("Verdict"), graph),
-            ox.Quad(node, _n("verdictOf"), ox.NamedNode(v["project"]), graph),
-            ox.Quad(node, _n("verdictClaim"), ox.NamedNode(claim.iri), graph),
-            ox.Quad(node, _n("verdictHolds"), lit("true" if v["conforms"] else "false", XSD + "boolean"), graph),
-            ox.Quad(node, _n("verdictPosition"), lit(position, XSD + "integer"), graph),
-            *([ox.Quad(node, _n("verdictOutcome"), lit(v["verdict"]), graph)] if isinstance(v.get("verdict"), str) else []),
-            ox.Quad(node, _n("verdictRecord"), lit(json.dumps(v, sort_keys=True, ensure_ascii=False), RDF_JSON), graph),
-            ox.Quad(node, generated, activity, graph),
-        ]
+        quads += one_verdict_quads(v, position, key)
     return quads
 
 
-def compute_and_store(dataset, progress: bool = False) -> list[dict]:
-    """Validate every project against every claim, store the verdicts (replacing older ones), return them."""
+# Verdicts written to the store per batch while they are computed (so a catalogue's verdicts are never
+# all held in memory when the caller does not keep them).
+WRITE_BATCH = 5000
+
+
+def compute_and_store(dataset, progress: bool = False, keep: bool = True) -> list[dict]:
+    """Validate every project against every claim, store the verdicts (replacing older ones), return them.
+
+    Verdicts are written to the store as they come, WRITE_BATCH at a time, and the PROV-O activity
+    last; the older verdicts graphs are removed once the new one is complete. With `keep` false
+    nothing is held or returned ([]): for catalogues whose verdicts do not fit in memory."""
     key, data, shapes = inputs_key(dataset)
-    started = dt.datetime.now(dt.timezone.utc)
-    found = list(verdicts.compute(dataset, progress=progress))
-    ended = dt.datetime.now(dt.timezone.utc)
     store: ox.Store = dataset.store
-    for graph in list(store.named_graphs()):
-        if isinstance(graph, ox.NamedNode) and graph.value.startswith(VERDICTS_PREFIX):
-            store.remove_graph(graph)
-    store.extend(verdict_quads(found, key, data, shapes, started, ended))
+    graph = verdicts_graph(key)
+    if store.contains_named_graph(graph):  # an interrupted run's partial graph
+        store.remove_graph(graph)
+    started = dt.datetime.now(dt.timezone.utc)
+    pending: list[ox.Quad] = []
+    position = [0]
+
+    def write(v: dict) -> None:
+        pending.extend(one_verdict_quads(v, position[0], key))
+        position[0] += 1
+        if position[0] % WRITE_BATCH == 0:
+            store.extend(pending)
+            pending.clear()
+
+    found = verdicts.compute(dataset, progress=progress, on_verdict=write, keep=keep)
+    ended = dt.datetime.now(dt.timezone.utc)
+    store.extend(pending)
+    for old in list(store.named_graphs()):
+        if isinstance(old, ox.NamedNode) and old.value.startswith(VERDICTS_PREFIX) and old != graph:
+            store.remove_graph(old)
+    store.extend(activity_quads(key, data, shapes, started, ended))
     try:
         store.flush()
     except (OSError, ValueError):  # an in-memory store has nothing to flush
         pass
     with _lock:
         _session.clear()
-        _session[key] = found
+        if keep:
+            _session[key] = list(found)
     return list(found)
 
 

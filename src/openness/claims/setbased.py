@@ -5,7 +5,8 @@ SHACL pre-binding substitutes the focus node for $this everywhere in the query, 
 UNION branches, OPTIONAL and FILTER (NOT) EXISTS groups. Under SPARQL's bottom-up semantics a group
 sees only the variables it binds itself, so a join with the targets placed once at the top would not
 reach a `FILTER NOT EXISTS { $this ... }` inside a UNION branch. `join_with_targets` therefore puts the
-target pattern (`[] oo:currentRelease $this`, `$this a/rdfs:subClassOf* C`, ...) at the start of EVERY
+target pattern (`[] ?_target0 $this`, `$this a/rdfs:subClassOf* ?_target0`, ..., with the shape's
+property or class bound as an RDF term when the query runs) at the start of EVERY
 group graph pattern that mentions $this: within each group $this then ranges over the focus nodes, a
 group nested in another one joins on $this (compatible bindings only), and an EXISTS group receives
 the outer $this by substitution, where the target pattern is a satisfied lookup. The result, grouped
@@ -23,6 +24,7 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
+from ..graph.lexer import braces, without_strings
 from .shacl_sparql import RDF_TYPE, Constraint, NodeShape
 
 # Constraints run per focus node (substitution) instead: none was shown not join-safe by the
@@ -38,55 +40,38 @@ _SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
 
 
 def target_pattern(targets: Sequence[tuple[str, str]]) -> str:
-    """A graph pattern binding $this to the focus nodes of the shape's targets."""
+    """A graph pattern binding $this to the focus nodes of the shape's targets. Each target's class or
+    property is a variable (?_target0, ...) bound as an RDF term when the query runs (target_bindings),
+    never formatted into the query text."""
     parts = []
-    for kind, iri in targets:
+    for number, (kind, _) in enumerate(targets):
+        term = f"?_target{number}"
         if kind == "targetObjectsOf":
-            parts.append(f"[] <{iri}> $this .")
+            parts.append(f"[] {term} $this .")
         elif kind == "targetSubjectsOf":
-            parts.append(f"$this <{iri}> [] .")
+            parts.append(f"$this {term} [] .")
         elif kind == "targetClass":
-            parts.append(f"$this <{RDF_TYPE}>/{_SUBCLASS}* <{iri}> .")
-        elif kind == "targetNode":
-            parts.append(f"VALUES $this {{ <{iri}> }}")
-        else:  # pragma: no cover - compile_shape admits only the four kinds above
+            parts.append(f"$this <{RDF_TYPE}>/{_SUBCLASS}* {term} .")
+        else:  # pragma: no cover - compile_shape admits four kinds, join_with_targets passes three
             raise NotImplementedError(kind)
     if len(parts) == 1:
         return parts[0]
     return " UNION ".join("{ " + p + " }" for p in parts)
 
 
-def _scan(text: str) -> list[tuple[int, str]]:
-    """Brace tokens of a query outside strings, IRIs and comments: (position, '{' or '}')."""
-    out, i, n = [], 0, len(text)
-    while i < n:
-        c = text[i]
-        if c in "\"'":
-            quote = c * 3 if text.startswith(c * 3, i) else c
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            i = j + len(quote)
-            continue
-        if c == "#":
-            j = text.find("\n", i)
-            i = n if j < 0 else j + 1
-            continue
-        if c == "<":
-            m = re.match(r"<[^<>\"{}|^`\\\x00-\x20]*>", text[i:])
-            if m:
-                i += m.end()
-                continue
-        if c in "{}":
-            out.append((i, c))
-        i += 1
-    return out
+def target_bindings(targets: Sequence[tuple[str, str]]) -> dict[ox.Variable, ox.NamedNode]:
+    """The substitutions of target_pattern's variables: each target's IRI as an RDF term."""
+    return {ox.Variable(f"_target{number}"): ox.NamedNode(iri) for number, (_, iri) in enumerate(targets)}
 
 
 def join_with_targets(select: str, targets: Sequence[tuple[str, str]]) -> str | None:
     """The constraint's SELECT with $this joined with the targets in every group that mentions it,
     and $this projected; None when the query is not join-safe (see the module docstring)."""
-    if _UNSAFE.search(_strip_strings(select)):
+    if _UNSAFE.search(without_strings(select)):
+        return None
+    if any(kind == "targetNode" for kind, _ in targets):
+        # pyoxigraph's substitutions reach a variable in a triple pattern, not one in an expression such
+        # as BIND(?_target0 AS $this): a target node is left to per-focus substitution (no shape uses one).
         return None
     pattern = target_pattern(targets)
     # Each group: (start, end, parent start); a group is injected when it mentions $this, unless it is an
@@ -94,7 +79,7 @@ def join_with_targets(select: str, targets: Sequence[tuple[str, str]]) -> str | 
     # by the left side of the left join, or by EXISTS's substitution), which keeps Oxigraph's plans flat.
     stack: list[int] = []
     spans: dict[int, tuple[int, int | None]] = {}
-    for pos, brace in _scan(select):
+    for pos, brace in braces(select):
         if brace == "{":
             spans[pos] = (-1, stack[-1] if stack else None)
             stack.append(pos)
@@ -122,39 +107,14 @@ def join_with_targets(select: str, targets: Sequence[tuple[str, str]]) -> str | 
     if head is None:
         return None
     projection = out[head.end():out.find("{")]
-    if "*" not in projection and not _THIS.search(projection):
-        out = out[:head.end()] + "$this " + out[head.end():]
+    if "*" not in projection:
+        # pyoxigraph substitutes only projected variables: the target variables are projected too.
+        bound = " ".join(f"?_target{number}" for number in range(len(targets)))
+        this = "" if _THIS.search(projection) else "$this "
+        out = out[:head.end()] + this + bound + " " + out[head.end():]
     if re.search(r"\bGROUP\s+BY\b", out, re.IGNORECASE):
         return None
     return out
-
-
-def _strip_strings(text: str) -> str:
-    """The query without its string literals and comments (keywords inside them do not count)."""
-    out, last = [], 0
-    spans = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c in "\"'":
-            quote = c * 3 if text.startswith(c * 3, i) else c
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            spans.append((i, j + len(quote)))
-            i = j + len(quote)
-            continue
-        if c == "#" and (i == 0 or text[i - 1] in " \t\n"):
-            j = text.find("\n", i)
-            spans.append((i, n if j < 0 else j))
-            i = n if j < 0 else j
-            continue
-        i += 1
-    for a, b in spans:
-        out.append(text[last:a])
-        last = b
-    out.append(text[last:])
-    return " ".join(out)
 
 
 _NOT_EXISTS_BEFORE = re.compile(r"\bFILTER\s+NOT\s+EXISTS\s*$", re.IGNORECASE)
@@ -174,9 +134,8 @@ def not_exists_as_left_join(select: str) -> str:
     (pySHACL) check the shapes, and PER_FOCUS lists any constraint that fails them."""
     count = 0
     while True:
-        braces = _scan(select)
         stack, spans = [], {}
-        for pos, brace in braces:
+        for pos, brace in braces(select):
             if brace == "{":
                 spans[pos] = [None, stack[-1] if stack else None]
                 stack.append(pos)

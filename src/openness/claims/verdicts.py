@@ -251,14 +251,15 @@ def _progress(total: int, enabled: bool):
 
 def compute(dataset, project_iris: Sequence[str] | None = None, claim_ids: Sequence[str] | None = None,
             progress: bool = False, mode: str = "per-project", engine: str = "oxigraph",
-            on_verdict: Callable[[dict[str, object]], None] | None = None) -> list[dict[str, object]]:
+            on_verdict: Callable[[dict[str, object]], None] | None = None, keep: bool = True) -> list[dict[str, object]]:
     """The verdict matrix: one dict per (project, claim), projects in id order then claims in id order.
 
     `project_iris` None means every project in the graph; `claim_ids` None means every claim.
     `engine` "oxigraph" (the default) runs the SHACL-SPARQL shapes on the store (shacl_sparql.py);
     "pyshacl" is the reference: each project over its closure (`mode` "per-project"), or one pySHACL
     pass over the union of the closures (`mode` "one-pass"). Computed once, reused by the report and
-    the site: callers keep the list rather than recomputing per page.
+    the site: callers keep the list rather than recomputing per page. With `keep` false the verdicts
+    only go to `on_verdict` and the list returned is empty (a catalogue too large to hold in memory).
     """
     from ..graph.projects import list_projects
     from ..graph.query import LocalBackend
@@ -282,10 +283,10 @@ def compute(dataset, project_iris: Sequence[str] | None = None, claim_ids: Seque
 
             with _progress(len(selected), progress) as bar:
                 task = bar.add_task("validate", total=len(selected)) if bar is not None else None
-                return batch.validate(dataset, selected, wanted, on_verdict=on_verdict,
+                return batch.validate(dataset, selected, wanted, on_verdict=on_verdict, keep=keep,
                                       on_chunk=(lambda n: bar.advance(task, n)) if bar is not None else None)
         run = NativeRun(dataset, wanted)
-        return _per_project(selected, lambda iri, label: run.project(iri, label, wanted), progress, on_verdict)
+        return _per_project(selected, lambda iri, label: run.project(iri, label, wanted), progress, on_verdict, keep)
     if mode == "one-pass":
         if progress:
             from rich.console import Console
@@ -299,17 +300,18 @@ def compute(dataset, project_iris: Sequence[str] | None = None, claim_ids: Seque
                 on_verdict(v)
         return verdicts
     return _per_project(selected, lambda iri, label: validate_project(dataset, iri, label, wanted), progress,
-                        on_verdict)
+                        on_verdict, keep)
 
 
-def _per_project(selected, validate_one, progress, on_verdict) -> list[dict[str, object]]:
+def _per_project(selected, validate_one, progress, on_verdict, keep: bool = True) -> list[dict[str, object]]:
     """Validate project by project (a progress bar on stderr), handing each verdict on as it comes."""
     out: list[dict[str, object]] = []
     with _progress(len(selected), progress and len(selected) > 1) as bar:
         task = bar.add_task("validate", total=len(selected)) if bar is not None else None
         for iri, label in selected:
             for v in validate_one(iri, label):
-                out.append(v)
+                if keep:
+                    out.append(v)
                 if on_verdict:
                     on_verdict(v)
             if bar is not None:

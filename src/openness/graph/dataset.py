@@ -101,19 +101,36 @@ def user_sources(paths: Iterable[Path | str]) -> list[Source]:
     return out
 
 
+# Files at least this large (bytes) in a line or Turtle format go through Store.bulk_load: measured on a
+# synthetic catalogue of 10,000 projects (85 MB of Turtle, 1.7M triples) into an on-disk store, 77 s
+# against 425 s with the transactional Store.load (a loaded machine; the ratio is what counts).
+BULK_BYTES = 4_000_000
+_BULK_FORMATS = {ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES}
+
+
 def _load_file(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
     fmt = FORMATS[path.suffix.lower()]
     check_rdf_file(path, fmt.name)
+    bulk = fmt in _BULK_FORMATS and path.stat().st_size >= BULK_BYTES
     try:
         if fmt in _QUAD_FORMATS:
             store.load(path=str(path), format=fmt)
+        elif bulk:
+            # Not transactional: on bad input part of the file may be written, so the graph (this
+            # file's own: a large file is a source of its own, or the rest of its source is reloaded
+            # with it) is removed before the error is reported, and nothing half-written stays.
+            store.bulk_load(path=str(path), format=fmt, to_graph=graph)
         else:
             store.load(path=str(path), format=fmt, to_graph=graph)
     except SyntaxError as exc:
+        if bulk:
+            store.remove_graph(graph)
         where = f"{path}:{exc.lineno}" if exc.lineno else str(path)
         message = str(exc).split(": ", 1)[-1] if exc.lineno else str(exc)
         raise OpennessError(f"{where}: not valid {fmt.name}: {message}") from None
     except (OSError, ValueError) as exc:
+        if bulk:
+            store.remove_graph(graph)
         raise OpennessError(f"{path}: cannot be read as {fmt.name}: {exc}") from None
 
 

@@ -6,7 +6,7 @@ endpoint, so the command line and the server refuse the same queries.
 Two findings of the hostile pass (issue 11) are answered here:
 
 - Oxigraph's parser is recursive: a FILTER nested some thousands deep overflows its native stack and
-  the process dies with SIGSEGV. The depth of brackets is counted first, by a lexer that skips
+  the process dies with SIGSEGV. The depth of brackets is counted first, by the lexer (lexer.py) that skips
   strings, IRIs and comments, and anything deeper than MAX_DEPTH is refused.
 - A SERVICE clause makes the engine call any URL the query names (server-side request forgery).
   SERVICE is refused unless the operator allowed federation with named hosts. The lexer finds the
@@ -23,22 +23,12 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from ..errors import OpennessError
+from .lexer import tokens
 
 MAX_DEPTH = 200  # brackets ( { [ open at once; saved queries use under 10, Oxigraph dies in the thousands
 
-_IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
-_WORD = re.compile(r"[^\W\d][\w.\-]*(?::(?:[\w.\-:%]|\\.)*)?|:(?:[\w.\-:%]|\\.)*", re.UNICODE)
-_VAR = re.compile(r"[?$]\w*", re.UNICODE)
 _LETTERS = re.compile(r"[A-Za-z_]+")
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_OPEN, _CLOSE = "({[", ")}]"
-_PLAIN = re.compile(r"[\s0-9.,;=!&|*/+\-^@]+")  # runs of what is never a keyword, bracket, string or IRI
-_STRINGS = {  # SPARQL's four string forms; a short one cannot span lines
-    '"""': re.compile(r'"""(?:(?:"|"")?(?:[^"\\]|\\.))*"""', re.S),
-    "'''": re.compile(r"'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''", re.S),
-    '"': re.compile(r'"(?:[^"\\\n\r]|\\.)*"'),
-    "'": re.compile(r"'(?:[^'\\\n\r]|\\.)*'"),
-}
 
 
 class QueryRefused(OpennessError):
@@ -54,46 +44,20 @@ def keywords(text: str, max_depth: int = MAX_DEPTH) -> set[str]:
     text = unescape_codepoints(text)
     found: set[str] = set()
     depth = deepest = 0
-    i, n = 0, len(text)
-    while i < n:
-        plain = _PLAIN.match(text, i)
-        if plain:
-            i = plain.end()
-            continue
-        c = text[i]
-        if c == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end + 1
-        elif c in "\"'":
-            i = _skip_string(text, i)
-        elif c == "<":
-            match = _IRI.match(text, i)
-            i = match.end() if match else i + 1
-        elif c in "?$":
-            i = _VAR.match(text, i).end()
-        elif c in _OPEN:
+    for token in tokens(text):
+        if token.kind == "open":
             depth += 1
             if depth > deepest:
                 deepest = depth
                 if deepest > max_depth:
                     raise QueryRefused(f"the query nests brackets more than {max_depth} deep: refused "
                                        f"(flatten the expression)")
-            i += 1
-        elif c in _CLOSE:
+        elif token.kind == "close":
             depth = max(0, depth - 1)
-            i += 1
-        elif c == "_" and text.startswith("_:", i):
-            match = _WORD.match(text, i + 1)
-            i = match.end() if match else i + 2
-        else:
-            match = _WORD.match(text, i)
-            if match:
-                word = match.group()
-                if ":" not in word:  # a keyword; SPARQL has no bare word with '.' or '-', so split there
-                    found.update(part.upper() for part in _LETTERS.findall(word))
-                i = match.end()
-            else:
-                i += 1
+        elif token.kind == "word":
+            word = text[token.start:token.end]
+            if ":" not in word:  # a keyword; SPARQL has no bare word with '.' or '-', so split there
+                found.update(part.upper() for part in _LETTERS.findall(word))
     return found
 
 
@@ -109,16 +73,6 @@ def unescape_codepoints(text: str) -> str:
             return match.group()
 
     return _CODEPOINT.sub(char, text)
-
-
-def _skip_string(text: str, i: int) -> int:
-    """The index after the string literal starting at i; if none is there (an unterminated one), i + 1,
-    so what follows is lexed too (stricter, never laxer)."""
-    quote = text[i] * 3 if text.startswith(text[i] * 3, i) else text[i]
-    match = _STRINGS[quote].match(text, i)
-    if match is None and len(quote) == 3:
-        match = _STRINGS[quote[0]].match(text, i)  # '""' is an empty short string
-    return match.end() if match else i + 1
 
 
 def service_targets(text: str) -> list[str | None]:
