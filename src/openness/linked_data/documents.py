@@ -101,6 +101,8 @@ class GraphView:
 
     def __post_init__(self) -> None:
         self._graphs = set(self.graphs)
+        self._subjects: list[ox.NamedNode] | None = None
+        self._all: list[ox.Triple] | None = None
         self._labels: dict[str, str] = {}
         best: dict[str, tuple[int, int, str]] = {}
         for rank_p, predicate in enumerate(_LABEL_PREDICATES):
@@ -141,10 +143,13 @@ class GraphView:
         return iri in self._labels
 
     def subjects(self) -> list[ox.NamedNode]:
-        """Every named subject of the data graphs, sorted."""
-        found = {q.subject for g in self.graphs for q in self.store.quads_for_pattern(None, None, None, g)
-                 if isinstance(q.subject, ox.NamedNode)}
-        return sorted(found, key=lambda n: n.value)
+        """Every named subject of the data graphs, sorted (read once per view: the view's graphs are not
+        written while it is in use)."""
+        if self._subjects is None:
+            found = {q.subject for g in self.graphs for q in self.store.quads_for_pattern(None, None, None, g)
+                     if isinstance(q.subject, ox.NamedNode)}
+            self._subjects = sorted(found, key=lambda n: n.value)
+        return list(self._subjects)
 
     def instances(self) -> list[ox.NamedNode]:
         """Every resource under the instance base (one document each)."""
@@ -186,9 +191,11 @@ class GraphView:
         return list(dict.fromkeys(out))
 
     def all_triples(self) -> list[ox.Triple]:
-        """Every triple of the data graphs once (the full dump)."""
-        seen = {q.triple for g in self.graphs for q in self.store.quads_for_pattern(None, None, None, g)}
-        return sorted(seen, key=lambda t: (str(t.subject), t.predicate.value, str(t.object)))
+        """Every triple of the data graphs once (the full dump), sorted once per view."""
+        if self._all is None:
+            seen = {q.triple for g in self.graphs for q in self.store.quads_for_pattern(None, None, None, g)}
+            self._all = sorted(seen, key=lambda t: (str(t.subject), t.predicate.value, str(t.object)))
+        return list(self._all)
 
 
 def serialize(triples: Iterable[ox.Triple], media_type: str, base: str = DEFAULT_BASE) -> bytes:
