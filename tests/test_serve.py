@@ -243,3 +243,30 @@ def test_served_licence_terms_equal_local_and_are_distinct(base):
     key = lambda r: json.dumps(r, sort_keys=True)  # noqa: E731
     assert sorted(map(key, served)) == sorted(map(key, local))
     assert len(set(map(key, served))) == len(served) > 0
+
+
+def test_concurrent_requests_for_one_page_build_it_once():
+    """Requests for a page being built wait for that build instead of building it again."""
+    import threading
+    import time
+
+    from openness.linked_data.serve import LinkedDataApp
+
+    app = LinkedDataApp.__new__(LinkedDataApp)
+    app._cache, app._building, app._generation, app._lock = {}, {}, 0, threading.Lock()
+    calls, results, gate = [], [], threading.Event()
+
+    def build() -> bytes:
+        calls.append(1)
+        gate.wait(10)
+        return b"page"
+
+    threads = [threading.Thread(target=lambda: results.append(app._cached("page index", build))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.3)
+    gate.set()
+    for thread in threads:
+        thread.join(10)
+    assert calls == [1] and results == [b"page"] * 4
+    assert app._cached("page index", build) == b"page" and calls == [1]

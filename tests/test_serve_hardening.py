@@ -247,6 +247,10 @@ def test_stopping_the_server_leaves_no_worker_behind(how):
                 break
         assert "serving on" in lines[-1], lines
         workers = children(server.pid)
+        deadline = time.monotonic() + 60  # the query workers start once the home page is built
+        while len(workers) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+            workers = children(server.pid)
         assert len(workers) >= 3, workers  # a query worker, the express worker, the verdicts process
         server.send_signal(getattr(signal, how))
         server.wait(30)

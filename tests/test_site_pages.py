@@ -97,6 +97,15 @@ def test_project_page_badges_reasons_evidence_and_sources(site):
     assert "osaid-1.0: the data licence is not stated" in olmo and "badge o-undetermined" in olmo
 
 
+def test_project_page_lists_only_its_own_sources(site):
+    """The Sources section names what the project, its releases and their components cite, not the
+    sources of every other project in the graph."""
+    html = (site / "id" / "project" / "llama-2.html").read_text()
+    listed = re.findall(r'<li><a href="([^"]+)" rel="nofollow">', html.split('<h2 id="sources">')[1].split("</ul>")[0])
+    assert any("github.com/meta-llama/llama" in href for href in listed)
+    assert not [href for href in listed if "allenai" in href or "olmo" in href.lower()]
+
+
 def test_recorded_claims_are_marked_by_their_verdict(site):
     html = (site / "id" / "project" / "llama-2.html").read_text()
     table = html.split('id="recorded"')[1].split("</table>")[0]

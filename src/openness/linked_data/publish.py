@@ -27,7 +27,7 @@ from ..graph.iris import DEFAULT_BASE
 from .documents import (DUMPS, RDF_MEDIA, GraphView, gzip_bytes, jsonld_context, prefixes_for, rebase,
                         serialize, void_triples)
 from ..claims.service import compute_verdicts
-from .pages import Linker, Pages, static_files
+from .pages import Linker, Pages, environment, static_files
 
 MARKER = ".openness-site"
 # In a build folder while `publish` writes it: who writes it (host, process), so a later run can tell
@@ -165,19 +165,7 @@ def publish(out: Path | str, data: Iterable[Path | str] = (), base: str = DEFAUL
         top = Linker("", ".html", base)
         instances = [i for i in view.instances() if top.path_of(i.value)]
         total = len(instances) + 1
-        counts: dict[str, int] = {}
-        for number, iri in enumerate(instances, start=1):
-            path = top.path_of(iri.value)
-            depth = path.count("/")
-            linker = Linker("../" * depth, ".html", base)
-            triples = view.describe(iri)
-            write(path + ".html", pages.resource(iri.value, linker))
-            for media, (ext, _) in RDF_MEDIA.items():
-                write(f"{path}.{ext}", serialize(triples, media, base))
-            kind = path.split("/")[1]
-            counts[kind] = counts.get(kind, 0) + 1
-            if progress:
-                progress(number, total)
+        counts = _write_resources(instances, view, pages, base, write, report, progress, total)
         report.resources = len(instances)
 
         ontology = view.describe_ontology()
@@ -219,6 +207,84 @@ def publish(out: Path | str, data: Iterable[Path | str] = (), base: str = DEFAUL
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return report
+
+
+def _resource_files(instances, view: GraphView, pages: Pages, base: str, write,
+                    progress: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Each resource's page and RDF documents; the number of resources of each kind."""
+    top = Linker("", ".html", base)
+    counts: dict[str, int] = {}
+    for number, iri in enumerate(instances, start=1):
+        path = top.path_of(iri.value)
+        linker = Linker("../" * path.count("/"), ".html", base)
+        triples = view.describe(iri)
+        write(path + ".html", pages.resource(iri.value, linker))
+        for media, (ext, _) in RDF_MEDIA.items():
+            write(f"{path}.{ext}", serialize(triples, media, base))
+        kind = path.split("/")[1]
+        counts[kind] = counts.get(kind, 0) + 1
+        if progress:
+            progress(number)
+    return counts
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _write_resources(instances, view: GraphView, pages: Pages, base: str, write, report: Report,
+                     progress: Callable[[int, int], None] | None, total: int) -> dict[str, int]:
+    """The resources' files, on two cores where there are two: a forked child writes every second
+    resource (the graph, verdicts and pages are read-only by then) and sends back what it wrote."""
+    shown = (lambda done: progress(done, total)) if progress else None
+    if len(instances) < 200 or _cores() < 2 or not hasattr(os, "fork"):
+        return _resource_files(instances, view, pages, base, write, shown)
+    import pickle
+
+    pages.site()  # built once here, not once in each process
+    environment().get_template("resource.html")
+    mine, theirs = instances[0::2], instances[1::2]
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: write its share, report, and leave without running the parent's cleanup
+        status = 1
+        try:
+            os.close(read_end)
+            before = report.files
+            found = _resource_files(theirs, view, pages, base, write)
+            with os.fdopen(write_end, "wb") as pipe:
+                pickle.dump((found, report.files - before), pipe)
+            status = 0
+        except BaseException as exc:  # noqa: BLE001 - told to the parent through the exit status and stderr
+            try:
+                os.write(2, f"openness: publish: {type(exc).__name__}: {exc}\n".encode())
+            except OSError:
+                pass
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    try:
+        counts = _resource_files(mine, view, pages, base, write,
+                                 (lambda done: shown(min(2 * done, total - 1))) if shown else None)
+        with os.fdopen(read_end, "rb") as pipe:
+            payload = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        pid = 0
+    except BaseException:
+        if pid:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        raise
+    if status != 0 or not payload:
+        raise OpennessError("publish: the process writing half of the resources failed (its message is above)")
+    found, files = pickle.loads(payload)  # noqa: S301 - our own forked child, over its private pipe
+    for kind, n in found.items():
+        counts[kind] = counts.get(kind, 0) + n
+    report.files += files
+    return {kind: counts[kind] for kind in sorted(counts)}
 
 
 def _swap(tmp: Path, out: Path) -> None:

@@ -71,11 +71,20 @@ class LinkedDataApp:
         self.pages = Pages(self.view, [], VERDICTS_PENDING if verdicts else None, sparql=True)
         self.linker = Linker("/", "", DEFAULT_BASE)
         self.static = {"/" + path: body for path, body in static_files().items()}
-        self.pool = QueryPool(self.data, workers=workers, time_limit=time_limit, max_rows=max_rows,
-                              memory_mb=memory_mb, light_limit=light_limit, allow_federation=self.allow_federation)
         self._cache: dict[str, bytes] = {}
+        self._building: dict[str, threading.Event] = {}
         self._generation = 0
         self._lock = threading.Lock()
+        # The query workers each load their own copy of the graph: started once the home page is built,
+        # so on a small machine they do not compete with the first answer (a query arriving before
+        # waits for them, as it waits for a worker being loaded).
+        self._pool: QueryPool | None = None
+        self._pool_error: BaseException | None = None
+        self._pool_started = threading.Event()
+        self._closed = False
+        pool_options = dict(workers=workers, time_limit=time_limit, max_rows=max_rows, memory_mb=memory_mb,
+                            light_limit=light_limit, allow_federation=self.allow_federation)
+        threading.Thread(target=self._warm_up, args=(pool_options,), name="warm-up", daemon=True).start()
         self.verdicts_ready = threading.Event()
         self._verdicts_process: VerdictsProcess | None = None
         if verdicts:
@@ -104,23 +113,73 @@ class LinkedDataApp:
             self._cache.clear()
         self.verdicts_ready.set()
 
+    def _warm_up(self, pool_options: dict) -> None:
+        """Build the home page, then start the query workers."""
+        try:
+            self._html_page("index", None, None, lambda: self.pages.index(self.linker, self._counts()))
+        except Exception:  # noqa: BLE001 - the request for the page builds it again and reports the failure
+            pass
+        try:
+            pool = QueryPool(self.data, **pool_options)
+        except BaseException as exc:  # noqa: BLE001 - reported by each query (500), as one line
+            self._pool_error = exc
+        else:
+            with self._lock:
+                closed = self._closed
+                if not closed:
+                    self._pool = pool
+            if closed:
+                pool.close()
+        self._pool_started.set()
+
+    @property
+    def pool(self) -> QueryPool:
+        """The query workers (waiting for them to be started)."""
+        self._pool_started.wait()
+        if self._pool is None:
+            raise RuntimeError(f"the query workers could not be started: {self._pool_error}")
+        return self._pool
+
     def close(self) -> None:
         if self._verdicts_process is not None:
             self._verdicts_process.stop()
-        self.pool.close()
+        with self._lock:
+            self._closed = True
+            pool = self._pool
+        if pool is not None:
+            pool.close()
 
     # -- helpers --------------------------------------------------------------------------------------
     def _cached(self, key: str, build) -> bytes:
-        """A built page or document, built once (outside the lock, so one slow build blocks no one)."""
+        """A built page or document, built once (outside the lock, so one slow build blocks no one but
+        the requests for the same page, which wait for it rather than build it again)."""
         with self._lock:
             if key in self._cache:
                 return self._cache[key]
             generation = self._generation
-        body = build()
-        with self._lock:
-            if generation == self._generation:  # not built from data replaced in the meantime
-                self._cache.setdefault(key, body)
-        return body
+            pending = self._building.get(key)
+            if pending is None:
+                pending = self._building[key] = threading.Event()
+                mine = True
+            else:
+                mine = False
+        if not mine:
+            pending.wait()
+            with self._lock:
+                if key in self._cache:
+                    return self._cache[key]
+            return build()  # that build failed, or its data was replaced meanwhile
+        try:
+            body = build()
+            with self._lock:
+                if generation == self._generation:  # not built from data replaced in the meantime
+                    self._cache.setdefault(key, body)
+            return body
+        finally:
+            with self._lock:
+                if self._building.get(key) is pending:
+                    del self._building[key]
+            pending.set()
 
     @staticmethod
     def _error(status: int, message: str, accept: str | None = None) -> Response:
