@@ -9,7 +9,8 @@ catalogue:
 - availability public, gated (automatic or discretionary), partial or closed (a closed component has
   no licence or download);
 - unknown facts: about one project in ten names no current release (its only release counts), one
-  component in twenty has no stated availability, training compute, monetisation and obfuscation are
+  component in twenty has its availability not established (oo:AvailabilityUnknown, as the
+  integrity shapes ask), training compute, monetisation and obfuscation are
   left out for some projects, and some releases state no licence for a public component;
 - an older second release for one project in twenty, and claims of six types (osaid-1.0,
   open-source-weights, open-weights, weights-available, fully-open, the EU AI Act exemption).
@@ -82,7 +83,7 @@ def project_turtle(i: int, rng: random.Random) -> str:
                      f"oo:availability oo:Closed ; {meta} .")
     for kind in KINDS:
         availability = rng.choice(AVAILABILITY)
-        extra = f" oo:availability oo:{availability} ;" if rng.random() >= 0.05 else ""
+        extra = f" oo:availability oo:{availability if rng.random() >= 0.05 else 'AvailabilityUnknown'} ;"
         if availability != "Closed":
             if rng.random() >= 0.05:
                 extra += f" dct:license licence:{rng.choice(LICENCES)} ;"
