@@ -5,6 +5,7 @@ tests/cases/inputs/, each examples/my-release.ttl with one mistake."""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,27 @@ def test_the_same_mistake_in_a_data_file_is_caught_by_every_command():
 def test_the_complete_example_passes_the_checks():
     code, _, err = run("validate", "--file", "examples/my-release.ttl", "--claim", "osaid-1.0")
     assert code == 0, err
+
+
+def test_a_store_remembers_a_clean_catalogue_and_rechecks_it_once_changed(tmp_path, monkeypatch):
+    """With --store, a catalogue that passed the checks is not checked again on every command (the
+    check over a large catalogue costs far more than one verdict); a changed file is checked again."""
+    from openness.claims import inputs
+
+    data = tmp_path / "mine.ttl"
+    data.write_text((Path(__file__).parents[1] / "examples" / "my-release.ttl").read_text())
+    store = str(tmp_path / "store")
+    args = ["validate", "https://example.org/my-model/project", "--claim", "osaid-1.0", "--data", str(data), "--store", store]
+    checked = []
+    original = inputs._integrity
+    monkeypatch.setattr(inputs, "_integrity", lambda *a: checked.append(a[2]) or original(*a))
+    first = run(*args)
+    assert first[0] in (0, 1, 3), first
+    gc.collect()  # the first command's store, closed as a process ending would close it
+    second = run(*args)
+    assert second == first and len(checked) == 1
+    mistake = (CASES / "unknown-availability.ttl").read_text()
+    data.write_text(mistake)
+    gc.collect()
+    code, out, err = run(*args)
+    assert code == 2 and "oo:Open" in err

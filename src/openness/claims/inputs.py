@@ -17,6 +17,7 @@ bundled graph is checked by the test suite.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 
 import pyoxigraph as ox
@@ -107,23 +108,44 @@ def _integrity(dataset, graph: ox.NamedNode, path: str) -> list[str]:
             for r in results if r.severity == "Violation"]
 
 
+def _check_key(hashes: dict[str, str], graph: str, judged: bool) -> str | None:
+    """What a clean check of `graph` depended on: every loaded source (the vocabulary and the licences
+    known come from all of them), the checks run, this version. None without an on-disk store, where
+    nothing is remembered and every run checks."""
+    if graph not in hashes:
+        return None
+    from .. import __version__
+
+    basis = "\n".join([__version__, "judged" if judged else "read", *sorted(f"{g} {h}" for g, h in hashes.items())])
+    return hashlib.sha256(basis.encode()).hexdigest()
+
+
 def check_user_data(dataset, judged: bool = False, notice: Callable[[str], None] | None = None,
                     only: Sequence[str] | None = None) -> None:
     """Raise OpennessError (exit 2) listing what is wrong in the user's graphs of `dataset`.
 
     `judged` adds the integrity shapes (for files whose claims are about to be checked); `only`
-    restricts the check to the sources with these graph IRIs."""
+    restricts the check to the sources with these graph IRIs. With an on-disk store, a graph that passed
+    the same checks over the same sources is not checked again (the store remembers it), so a catalogue
+    is checked once, not on every command."""
     users = [s for s in dataset.sources if s.name.startswith("data:") and (only is None or s.graph in only)]
     if not users:
         return
-    vocab = vocabulary(dataset)
+    hashes = dataset.content_hashes()
+    vocab = None
     problems: list[str] = []
     for source in users:
+        key = _check_key(hashes, source.graph, judged)
+        if key is not None and dataset.passed(source.graph, key):
+            continue
+        vocab = vocab or vocabulary(dataset)
         graph = ox.NamedNode(source.graph)
         path = str(source.files[0]) if len(source.files) == 1 else source.name.removeprefix("data:")
         found = _check_graph(dataset, graph, path, vocab, notice or (lambda text: None))
         if judged and not found:
             found = _integrity(dataset, graph, path)
+        if key is not None and not found:
+            dataset.remember_passed(source.graph, key)
         problems.extend(found)
     if problems:
         more = f" (and {len(problems) - MAX_LISTED} more)" if len(problems) > MAX_LISTED else ""

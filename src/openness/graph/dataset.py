@@ -23,6 +23,7 @@ GRAPH_BASE = "https://w3id.org/openness/graph/"
 # The store's own bookkeeping (content hashes of loaded sources); never part of a query's dataset.
 META_GRAPH = ox.NamedNode(GRAPH_BASE + "meta")
 _HASH = ox.NamedNode("https://w3id.org/openness/ontology#contentHash")
+_PASSED = ox.NamedNode("https://w3id.org/openness/ontology#passedChecks")
 
 FORMATS: Mapping[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -195,6 +196,23 @@ class Dataset:
         for quad in list(store.quads_for_pattern(graph, _HASH, None, META_GRAPH)):
             store.remove(quad)
         store.add(ox.Quad(graph, _HASH, ox.Literal(digest), META_GRAPH))
+
+    def content_hashes(self) -> dict[str, str]:
+        """Each source graph's content hash as the on-disk store recorded it (empty in memory)."""
+        return {q.subject.value: q.object.value for q in self.store.quads_for_pattern(None, _HASH, None, META_GRAPH)
+                if isinstance(q.subject, ox.NamedNode)}
+
+    def passed(self, graph: str, key: str) -> bool:
+        """Whether `graph` passed the checks identified by `key` (see `remember_passed`)."""
+        return any(True for _ in self.store.quads_for_pattern(ox.NamedNode(graph), _PASSED, ox.Literal(key), META_GRAPH))
+
+    def remember_passed(self, graph: str, key: str) -> None:
+        """Record in the store's bookkeeping that `graph` passed the checks `key` names (replacing older keys)."""
+        node = ox.NamedNode(graph)
+        for quad in list(self.store.quads_for_pattern(node, _PASSED, None, META_GRAPH)):
+            self.store.remove(quad)
+        self.store.add(ox.Quad(node, _PASSED, ox.Literal(key), META_GRAPH))
+        self.store.flush()
 
     def graphs(self) -> list[ox.NamedNode]:
         """The named graphs holding data (the store's bookkeeping graph excluded)."""
