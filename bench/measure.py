@@ -5,7 +5,8 @@ catalogue records left out), then, each phase in a child process whose process t
 is sampled for resident memory:
   openness  load into an on-disk --store; every saved query (parameters: two synthetic projects, one
             licence); every claim for every project (set-based, both cores); one project and one claim
-            from a cold start (a new `openness validate` process on the store);
+            from a cold start (a new `openness validate` process on the store, after the first command
+            over the catalogue has checked it: "first_command_s");
   baseline  rdflib parse; the same queries on rdflib's SPARQL engine; pySHACL (the reference) over the
             projects' closures, stopped at the time limit ("baseline": null, the reason in
             "baseline_note").
@@ -151,11 +152,16 @@ print(json.dumps(out), flush=True)
 
 COLD = r"""
 import json, subprocess, sys, time
-t = time.perf_counter()
-r = subprocess.run([sys.executable, "-m", "openness", "validate", "synthetic-00001", "--claim", "osaid-1.0",
-                    "--data", sys.argv[1], "--store", sys.argv[2]], capture_output=True)
-assert r.returncode in (0, 1, 3), r.stderr.decode()[-300:]
-print(json.dumps({"cold_validate_s": time.perf_counter() - t}))
+out = {}
+# The first command over a new catalogue checks it (terms, licences, integrity shapes) and the store
+# remembers that it passed; every later command, in a new process, starts from there.
+for key in ("first_command_s", "cold_validate_s"):
+    t = time.perf_counter()
+    r = subprocess.run([sys.executable, "-m", "openness", "validate", "synthetic-00001", "--claim", "osaid-1.0",
+                        "--data", sys.argv[1], "--store", sys.argv[2]], capture_output=True)
+    assert r.returncode in (0, 1, 3), r.stderr.decode()[-300:]
+    out[key] = time.perf_counter() - t
+print(json.dumps(out))
 """
 
 PUBLISH = r"""
@@ -258,6 +264,7 @@ def run(sizes: list[int], baseline_limit: float = 300, push: bool = False, work:
             openness = {"load_s": found["load_s"], "query_s": found["query_s"], "validate_s": found["validate_s"],
                         "peak_rss_mb": round(peak, 1), "max_per_project_query_ms": found["max_per_project_query_ms"],
                         "cold_validate_s": cold["cold_validate_s"] if cold else None,
+                        "first_command_s": cold["first_command_s"] if cold else None,
                         "serve_first_answer_s": serve_s, "publish_s": publish_s}
             entry: dict[str, object] = {"projects": n, "triples": found["triples"], "openness": openness,
                                         "baseline": None, "baseline_note": None}
@@ -292,13 +299,14 @@ def run(sizes: list[int], baseline_limit: float = 300, push: bool = False, work:
 def table(result: dict[str, object]) -> str:
     """The figures for people."""
     head = ["projects", "triples", "load s", "queries s", "validate s", "peak MB", "max 1-project query ms",
-            "cold validate s", "baseline load/queries/validate s"]
+            "first command s", "cold validate s", "baseline load/queries/validate s"]
     rows = []
     for r in result["runs"]:
         o, b = r["openness"], r.get("baseline")
         base = f"{b['load_s']:.1f} / {b['query_s']:.1f} / {b['validate_s']:.1f}" if b else "stopped (see note)"
         rows.append([str(r["projects"]), str(r["triples"]), f"{o['load_s']:.1f}", f"{o['query_s']:.2f}",
                      f"{o['validate_s']:.1f}", f"{o['peak_rss_mb']:.0f}", f"{o['max_per_project_query_ms']:.0f}",
+                     "-" if o.get("first_command_s") is None else f"{o['first_command_s']:.2f}",
                      "-" if o["cold_validate_s"] is None else f"{o['cold_validate_s']:.2f}", base])
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)] if rows else [len(h) for h in head]
     lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths))]

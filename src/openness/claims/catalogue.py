@@ -10,9 +10,13 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import resources
 from ..errors import OpennessError, suggest
+
+if TYPE_CHECKING:
+    import rdflib
 
 OO = "https://w3id.org/openness/ontology#"
 SH = "http://www.w3.org/ns/shacl#"
@@ -48,9 +52,6 @@ class Claim:
         return {"id": self.id, "title": self.title, "source": self.source, "shape": self.shape}
 
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
 def _parse_turtle(paths) -> "rdflib.Graph":
     """Turtle files in one rdflib graph, parsed by Oxigraph (several times faster than rdflib's own
     Turtle parser, which cost every cold command about half a second); the same triples as
@@ -58,27 +59,13 @@ def _parse_turtle(paths) -> "rdflib.Graph":
     import pyoxigraph as ox
     import rdflib
 
-    uris: dict[str, rdflib.URIRef] = {}
-
-    def term(node):
-        if isinstance(node, ox.NamedNode):
-            found = uris.get(node.value)
-            if found is None:
-                found = uris[node.value] = rdflib.URIRef(node.value)
-            return found
-        if isinstance(node, ox.BlankNode):
-            return rdflib.BNode(node.value)
-        if node.language:
-            return rdflib.Literal(node.value, lang=node.language)
-        datatype = node.datatype.value
-        return rdflib.Literal(node.value, datatype=None if datatype == _XSD_STRING else rdflib.URIRef(datatype))
+    from ..graph.rdflib_terms import rdflib_graph
 
     graph = rdflib.Graph()
     for path in sorted(paths):
         # Blank node labels are scoped to their file, as rdflib's parser scopes them.
-        for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=Path(path).resolve().as_uri(),
-                               rename_blank_nodes=True):
-            graph.add((term(triple.subject), term(triple.predicate), term(triple.object)))
+        rdflib_graph(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=Path(path).resolve().as_uri(),
+                              rename_blank_nodes=True), graph)
     return graph
 
 

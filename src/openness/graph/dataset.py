@@ -264,24 +264,20 @@ class Dataset:
         """An in-memory rdflib Graph of one graph, all data graphs, or the given triples.
 
         pySHACL needs a plain in-memory rdflib graph (over an Oxigraph-backed rdflib store it did
-        not finish in 10 minutes on 1,000 projects), so data crosses over as N-Triples.
+        not finish in 10 minutes on 1,000 projects); terms cross over one by one (rdflib_terms.py).
         """
-        import rdflib
+        from .rdflib_terms import rdflib_graph
 
         source = self.triples(graph) if triples is None else triples
-        payload = ox.serialize(source, format=ox.RdfFormat.N_TRIPLES) or b""
-        g = rdflib.Graph()
-        if payload:
-            # rdflib logs a traceback for each ill-typed literal ("yesterday"^^xsd:date); the commands
-            # that care (reason) report such a literal as one line themselves.
-            term_log = logging.getLogger("rdflib.term")
-            level = term_log.level
-            term_log.setLevel(logging.ERROR)
-            try:
-                g.parse(data=payload.decode("utf-8"), format="nt")
-            finally:
-                term_log.setLevel(level)
-        return g
+        # rdflib logs a traceback for each ill-typed literal ("yesterday"^^xsd:date); the commands
+        # that care (reason) report such a literal as one line themselves.
+        term_log = logging.getLogger("rdflib.term")
+        level = term_log.level
+        term_log.setLevel(logging.ERROR)
+        try:
+            return rdflib_graph(source)
+        finally:
+            term_log.setLevel(level)
 
     def dump(self, fmt: ox.RdfFormat, graph: str | None = None) -> bytes:
         """Serialise one graph, or all data graphs (as one graph; N-Quads/TriG keep graph names)."""

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ..graph.iris import DEFAULT_BASE, ONTOLOGY, ONTOLOGY_IRI
+from ..graph.rdflib_terms import rdflib_graph
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -210,28 +211,6 @@ def serialize(triples: Iterable[ox.Triple], media_type: str, base: str = DEFAULT
     return ox.serialize(triples, format=fmt, prefixes=prefixes_for(base)) or b""
 
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def _rdflib_graph(triples: Sequence[ox.Triple]):
-    """The triples as an rdflib Graph, term by term (what parsing their N-Triples gives, without the
-    round trip through text: publish writes about ten thousand JSON-LD documents)."""
-    import rdflib
-
-    def term(node):
-        if isinstance(node, ox.NamedNode):
-            return rdflib.URIRef(node.value)
-        if isinstance(node, ox.BlankNode):
-            return rdflib.BNode(node.value)
-        if node.language:
-            return rdflib.Literal(node.value, lang=node.language)
-        datatype = node.datatype.value
-        return rdflib.Literal(node.value, datatype=None if datatype == _XSD_STRING else rdflib.URIRef(datatype))
-
-    graph = rdflib.Graph()
-    for t in triples:
-        graph.add((term(t.subject), term(t.predicate), term(t.object)))
-    return graph
 
 
 @functools.lru_cache(maxsize=8)
@@ -254,12 +233,12 @@ def to_jsonld(triples: Sequence[ox.Triple], base: str = DEFAULT_BASE) -> bytes:
         from rdflib.plugins.serializers.jsonld import Converter
         from rdflib.plugins.shared.jsonld.keys import CONTEXT, GRAPH
     except ImportError:  # another rdflib: its public serializer gives the same document, more slowly
-        text = _rdflib_graph(triples).serialize(format="json-ld", context=context, auto_compact=True, indent=2,
+        text = rdflib_graph(triples).serialize(format="json-ld", context=context, auto_compact=True, indent=2,
                                                 sort_keys=True)
         return text.encode("utf-8")
     processed = _rdflib_context(base)
     converter = Converter(processed, True, False)
-    result = converter.convert(_rdflib_graph(triples))
+    result = converter.convert(rdflib_graph(triples))
     if converter.context.active:
         if isinstance(result, list):
             result = {processed.get_key(GRAPH): result}
