@@ -105,3 +105,21 @@ def test_the_three_outcomes_in_every_format(curated) -> None:
     data = json.loads(render(dataset, verdicts, "json"))
     assert {i["outcome"] for i in data["recorded_claims"]} >= {"refuted", "unverified"}
     assert {v["verdict"] for v in data["verdicts"]} >= {"holds", "does-not-hold", "undetermined"} - {"holds"}
+
+
+def test_one_project_is_looked_up_alone_with_the_same_answers(bundled):
+    """Judging one project reads that project, not the catalogue: the releases its recorded claims are
+    judged against, and its label and kind, are the same looked up alone as over every project."""
+    from openness.claims.report import judged_releases
+    from openness.graph.projects import list_projects, resolve_project
+    from openness.graph.query import LocalBackend
+
+    backend = LocalBackend(bundled)
+    every = list_projects(backend)
+    assert list_projects(backend, [p.iri for p in every]) == every
+    assert judged_releases(bundled, [p.iri for p in every]) == judged_releases(bundled)
+    llama = resolve_project(backend, "llama-2")
+    alone = judged_releases(bundled, [llama.iri])
+    assert alone and alone.items() <= judged_releases(bundled).items()
+    assert all("llama-2" in c for c in alone)
+    assert resolve_project(backend, llama.iri) == llama == resolve_project(backend, llama.label)

@@ -12,6 +12,9 @@ the newest; a claim without a date is judged against the current release. Its ou
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
+
+import pyoxigraph as ox
 
 from ..text import markdown_cell, paragraphs, table, to_json
 
@@ -38,6 +41,25 @@ PREFIX oo: <https://w3id.org/openness/ontology#>
 PREFIX dct: <http://purl.org/dc/terms/>
 SELECT DISTINCT ?project ?release ?issued WHERE { ?project oo:hasRelease ?release . OPTIONAL { ?release dct:issued ?issued } }
 """
+# The same two questions about one project (?project bound, so projected: pyoxigraph substitutes
+# projected variables): its releases; the claims about it or about one of its releases.
+RELEASES_OF = """
+PREFIX oo: <https://w3id.org/openness/ontology#>
+PREFIX dct: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?project ?release ?issued WHERE { ?project oo:hasRelease ?release . OPTIONAL { ?release dct:issued ?issued } }
+"""
+RECORDED_CLAIMS_OF = """
+PREFIX oo: <https://w3id.org/openness/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dct: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?c ?project ?type ?by ?date ?named ?current WHERE {
+  { ?c oo:claimAbout ?project } UNION { ?project oo:hasRelease ?named . ?c oo:claimAbout ?named }
+  ?c a oo:Claim ; oo:claimType ?type .
+  OPTIONAL { ?project oo:currentRelease ?current }
+  OPTIONAL { ?c dct:date ?date }
+  OPTIONAL { ?c oo:claimedBy ?o . ?o rdfs:label ?by }
+}
+"""
 
 
 def judged_release(named: str | None, current: str | None, date: str | None,
@@ -57,13 +79,24 @@ def judged_release(named: str | None, current: str | None, date: str | None,
     return None, f"no release described in the graph was current on {date} (the earliest was issued {dated[0][0]})"
 
 
-def judged_releases(dataset) -> dict[str, str | None]:
-    """Recorded claim node -> the release it is judged against (None: no release was current at its date)."""
-    _, rows = dataset.select(RELEASES)
+def judged_releases(dataset, projects: Sequence[str] | None = None) -> dict[str, str | None]:
+    """Recorded claim node -> the release it is judged against (None: no release was current at its date).
+
+    With `projects`, only the claims about those projects (and their releases), looked up project by
+    project rather than over the catalogue."""
+    if projects is None:
+        _, rows = dataset.select(RELEASES)
+        _, claims_rows = dataset.select(RECORDED_CLAIMS)
+    else:
+        rows, claims_rows = [], []
+        for iri in dict.fromkeys(projects):
+            node = ox.NamedNode(iri)
+            rows += dataset.select(RELEASES_OF, {"project": node})[1]
+            claims_rows += dataset.select(RECORDED_CLAIMS_OF, {"project": node})[1]
     releases: dict[str, list[tuple[str, str | None]]] = {}
     for project, release, issued in rows:
         releases.setdefault(project.value, []).append((release.value, None if issued is None else issued.value))
-    _, rows = dataset.select(RECORDED_CLAIMS)
+    rows = claims_rows
     out: dict[str, str | None] = {}
     for c, project, _, _, date, named, current in rows:
         out[c.value] = judged_release(None if named is None else named.value, None if current is None else current.value,

@@ -62,12 +62,12 @@ class NativeRun:
     of every catalogue record (1.2 s per project); over a closure each query touches a few hundred
     triples."""
 
-    def __init__(self, dataset, wanted: Sequence[Claim]) -> None:
+    def __init__(self, dataset, wanted: Sequence[Claim], projects: Sequence[str] | None = None) -> None:
         from ..graph.dataset import GRAPH_BASE
 
         self.dataset = dataset
         self.evidence = Evidence(dataset)
-        self.judged = judged_releases(dataset)
+        self.judged = judged_releases(dataset, projects)
         self.shapes = sorted({s for c in wanted for s in claim_shapes(c)})
         ontology = ox.NamedNode(GRAPH_BASE + "ontology")
         self.ontology = [q.triple for q in dataset.store.quads_for_pattern(None, None, None, ontology)]
@@ -264,7 +264,10 @@ def compute(dataset, project_iris: Sequence[str] | None = None, claim_ids: Seque
     from ..graph.projects import list_projects
     from ..graph.query import LocalBackend
 
-    refs = list_projects(LocalBackend(dataset))
+    try:  # named projects are looked up one by one; only "every project" lists the catalogue
+        refs = list_projects(LocalBackend(dataset), None if project_iris is None else list(project_iris))
+    except ValueError:
+        refs = list_projects(LocalBackend(dataset))
     labels = {p.iri: p.label for p in refs}
     if project_iris is None:
         selected = [(p.iri, p.label) for p in refs]
@@ -285,7 +288,7 @@ def compute(dataset, project_iris: Sequence[str] | None = None, claim_ids: Seque
                 task = bar.add_task("validate", total=len(selected)) if bar is not None else None
                 return batch.validate(dataset, selected, wanted, on_verdict=on_verdict, keep=keep,
                                       on_chunk=(lambda n: bar.advance(task, n)) if bar is not None else None)
-        run = NativeRun(dataset, wanted)
+        run = NativeRun(dataset, wanted, [iri for iri, _ in selected])
         return _per_project(selected, lambda iri, label: run.project(iri, label, wanted), progress, on_verdict, keep)
     if mode == "one-pass":
         if progress:

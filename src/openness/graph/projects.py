@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ..errors import OpennessError, suggest
-from .iris import slug_of, slugify
+from .iris import DEFAULT_BASE, slug_of, slugify
 from .query import QueryResult, plain, saved_queries
 
 
@@ -23,15 +23,25 @@ class ProjectRef:
         return {"id": self.id, "iri": self.iri, "label": self.label, "kind": self.kind, "identifier": self.identifier}
 
 
-def list_projects(backend) -> list[ProjectRef]:
-    """Every project in the graph, sorted by id."""
-    result = backend.run(saved_queries()["projects"].text)
+def list_projects(backend, iris: list[str] | None = None) -> list[ProjectRef]:
+    """Every project in the graph, sorted by id; with `iris`, only those of them that are projects
+    (looked up one by one: the catalogue is not scanned)."""
+    text = saved_queries()["projects"].text
+    if iris is None:
+        rows = backend.run(text)
+        variables, found = rows.variables, rows.rows
+    else:
+        variables, found = ["project", "label", "kind", "identifier"], []
+        for iri in dict.fromkeys(iris):
+            result = backend.run(text, {"project": ox.NamedNode(iri)})
+            variables = result.variables
+            found.extend(result.rows)
     out = []
-    for row in result.rows:
-        if not isinstance(row[result.variables.index("project")], ox.NamedNode):
-            _skipped_once(row[result.variables.index("project")])
+    for row in found:
+        if not isinstance(row[variables.index("project")], ox.NamedNode):
+            _skipped_once(row[variables.index("project")])
             continue
-        values = dict(zip(result.variables, (plain(c) for c in row)))
+        values = dict(zip(variables, (plain(c) for c in row)))
         iri = str(values["project"])
         out.append(ProjectRef(slug_of(iri), iri, str(values.get("label") or slug_of(iri)),
                               slugify(str(values.get("kind") or "project")),
@@ -56,9 +66,21 @@ def _skipped_once(node: object) -> None:
 
 
 def resolve_project(backend, given: str, projects: list[ProjectRef] | None = None) -> ProjectRef:
-    """The one project `given` names: its IRI, its id (slug), or its label (case-insensitive)."""
-    projects = projects if projects is not None else list_projects(backend)
+    """The one project `given` names: its IRI, its id (slug), or its label (case-insensitive).
+
+    An IRI, or an id that names a project in the project namespace, is looked up directly, so naming
+    one project does not list the catalogue; labels and suggestions need the whole list."""
     text = given.strip()
+    if projects is None and text:
+        direct = text if "://" in text else DEFAULT_BASE + "project/" + text
+        if "://" in text or slugify(text) == text:
+            try:
+                hits = list_projects(backend, [direct])
+            except ValueError:  # not an IRI pyoxigraph accepts: the full list says what is close
+                hits = []
+            if hits:
+                return hits[0]
+    projects = projects if projects is not None else list_projects(backend)
     by_iri = [p for p in projects if p.iri == text]
     if by_iri:
         return by_iri[0]
