@@ -53,8 +53,9 @@ PREFIX oo: <https://w3id.org/openness/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX dct: <http://purl.org/dc/terms/>
 SELECT DISTINCT ?c ?project ?type ?by ?date ?named ?current WHERE {
-  { ?c oo:claimAbout ?project } UNION { ?project oo:hasRelease ?named . ?c oo:claimAbout ?named }
-  ?c a oo:Claim ; oo:claimType ?type .
+  { ?c oo:claimAbout ?project ; oo:claimType ?type }
+  UNION { ?project oo:hasRelease ?named . ?c oo:claimAbout ?named ; oo:claimType ?type }
+  FILTER EXISTS { ?c a oo:Claim }  # as a join, Oxigraph read every claim of the catalogue first (2.5 s at 10k)
   OPTIONAL { ?project oo:currentRelease ?current }
   OPTIONAL { ?c dct:date ?date }
   OPTIONAL { ?c oo:claimedBy ?o . ?o rdfs:label ?by }
