@@ -101,8 +101,6 @@ def test_this_is_joined_with_the_targets_in_every_group_that_needs_it():
     assert "e.org/cur" not in joined
     assert setbased.target_bindings([("targetObjectsOf", "https://e.org/cur")]) == {
         ox.Variable("_target0"): ox.NamedNode("https://e.org/cur")}
-    flat = setbased.not_exists_as_left_join(joined)
-    assert "NOT EXISTS" not in flat and "FILTER(!BOUND(?_ne1))" in flat
     assert setbased.join_with_targets("SELECT $this WHERE { $this <p> ?o MINUS { $this <q> ?o } }",
                                       [("targetClass", "https://e.org/C")]) is None
 

@@ -12,12 +12,13 @@ The flow (verdicts.compute dispatches here whenever more than one project is val
 4. results are grouped by the project whose closure holds their focus node (its current release, or a
    claim recorded about it or one of its releases) and made into verdicts by verdicts.verdict.
 
-Why chunks and not one query over the whole store: the shapes' NOT EXISTS and nested EXISTS are
-evaluated once per solution, over whatever store the query runs on, and Oxigraph plans their inside
-without the outer bindings, so on the whole bundled graph one constraint (EuPublic) took 248 s for
-524 focus nodes (quadratic). setbased.not_exists_as_left_join flattens the NOT EXISTS mentioning $this
-(248 s -> 0.3 s); the nested ones that remain (SeedLicenceGranted: 66 s on the whole graph) cost
-chunk-size x chunk-data instead, which stays flat as the catalogue grows.
+Why chunks and not one query over the whole store: the shapes' top-level patterns are planned without
+knowing that $this ranges over the targets, and on the whole store several constraints still cost far
+more than their answer (all 72 on a 1,000-project --store: 504 s; SeedLicenceGranted alone 162 s).
+Inside EXISTS, Oxigraph evaluated every joined pattern in full for each outer solution, which made a
+constraint cost focus nodes x store (EuPublic on the whole bundled graph: 248 s); lateral.py chains
+those patterns as lookups, so each constraint now costs about the same per project whatever the chunk
+size, and larger chunks only save the per-query and per-store overhead.
 """
 
 from __future__ import annotations
@@ -31,13 +32,13 @@ import pyoxigraph as ox
 from ..graph.dataset import GRAPH_BASE
 from . import setbased, shacl_sparql
 from .catalogue import OO, Claim, claim_shapes
+from .lateral import exists_as_lateral
 
 VERDICTS_PREFIX = GRAPH_BASE + "verdicts/"
-# Projects per small store: the constraints' NOT EXISTS and nested EXISTS are evaluated per solution
-# over the whole store they run on, so their cost grows with (chunk x store). Measured (CPU seconds, all 72
-# constraints, 300 synthetic projects): 1 per store 13.4 s for the 6 dearest alone; 5 per store 29.7 s in all,
-# 10: 32.0 s, 25: 44.7 s, 50: 64.0 s (the MOF class and seed-licence constraints grow with the chunk).
-CHUNK = 5
+# Projects per small store. With EXISTS chained by LATERAL (lateral.py), measured on 200 synthetic projects,
+# all 13 claims, one process (CPU seconds): 5 per store 8.7 s, 25: 6.8 s, 100: 7.3 s. Before, each
+# constraint's cost grew with chunk x store (5: 11.9 s, 25: 15.2 s).
+CHUNK = 25
 
 # Which focus nodes belong to which project's closure (closure.CLOSURE_QUERY / verdicts.FOCUS_QUERY):
 # its current releases (with the derived ones), and the claims recorded about it or its releases.
@@ -172,7 +173,7 @@ def run_job(store: ox.Store, job) -> list[tuple[str, str | None, str | None, str
         at = names.index("this")
         rows = [(r[at].value, names, r) for r in found if isinstance(r[at], ox.NamedNode)]
     else:
-        text = setbased.sequence_paths_as_joins(constraint.select)
+        text = exists_as_lateral(setbased.sequence_paths_as_joins(constraint.select))
         for f in sorted(_focus_nodes(store, targets)):
             names, found = select(store, text, {ox.Variable("this"): ox.NamedNode(f)}, prefixes)
             rows.extend((f, names, r) for r in found)

@@ -25,13 +25,12 @@ from collections.abc import Sequence
 import pyoxigraph as ox
 
 from ..graph.lexer import braces, without_strings
+from .lateral import exists_as_lateral
 from .shacl_sparql import RDF_TYPE, Constraint, NodeShape
 
-# Constraints run per focus node (substitution) instead: none was shown not join-safe by the
-# differential tests; SeedLicenceGranted is join-safe but its NOT EXISTS holds an EXISTS on an outer
-# variable (?value), which Oxigraph evaluates for every pair of solutions of a chunk (25 synthetic
-# projects: 8.9 s set-based, 0.8 s per focus node; the seed constraints stay the dearest, ~35 ms a focus node).
-PER_FOCUS: frozenset[str] = frozenset({"https://w3id.org/openness/shapes#SeedLicenceGranted"})
+# Constraints run per focus node (substitution) instead, should a differential test show one not join-safe:
+# none is.
+PER_FOCUS: frozenset[str] = frozenset()
 _UNSAFE = re.compile(r"\b(MINUS|VALUES|SERVICE)\b|\{\s*SELECT\b", re.IGNORECASE)
 _THIS = re.compile(r"[?$]this\b")
 _SELECT_HEAD = re.compile(r"\bSELECT\s+(DISTINCT\s+|REDUCED\s+)?", re.IGNORECASE)
@@ -117,48 +116,6 @@ def join_with_targets(select: str, targets: Sequence[tuple[str, str]]) -> str | 
     return out
 
 
-_NOT_EXISTS_BEFORE = re.compile(r"\bFILTER\s+NOT\s+EXISTS\s*$", re.IGNORECASE)
-
-
-def not_exists_as_left_join(select: str) -> str:
-    """Each `FILTER NOT EXISTS { P }` whose P mentions $this, as `OPTIONAL { P BIND(true AS ?m) }
-    FILTER(!BOUND(?m))` at the end of its group.
-
-    Why: with $this a variable (no longer a constant), Oxigraph plans the inside of NOT EXISTS as a
-    hash join evaluated again for every outer solution, so the constraint costs focus nodes x
-    components (EuPublic on the bundled graph: 88 s). As a left join P is evaluated once and joined.
-    The two agree: a FILTER applies to its whole group (so the OPTIONAL goes last), a solution
-    survives exactly when no extension of it matches P, and P's own FILTERs become the left join's
-    condition, which sees the outer variables as EXISTS's substitution does. They would differ only if
-    a group nested inside P used an outer variable that P does not bind; the differential tests
-    (pySHACL) check the shapes, and PER_FOCUS lists any constraint that fails them."""
-    count = 0
-    while True:
-        stack, spans = [], {}
-        for pos, brace in braces(select):
-            if brace == "{":
-                spans[pos] = [None, stack[-1] if stack else None]
-                stack.append(pos)
-            elif stack:
-                start = stack.pop()
-                spans[start][0] = pos
-        found = None
-        for start in sorted(spans, reverse=True):
-            end, parent = spans[start]
-            m = _NOT_EXISTS_BEFORE.search(select[:start])
-            if m and parent is not None and end is not None and _THIS.search(select, start, end):
-                found = (m.start(), start, end, spans[parent][0])
-                break
-        if found is None:
-            return select
-        keyword, start, end, parent_end = found
-        count += 1
-        flag = f"?_ne{count}"
-        body = select[start + 1:end]
-        select = (select[:keyword] + select[end + 1:parent_end]
-                  + f" OPTIONAL {{ {body} BIND(true AS {flag}) }} FILTER(!BOUND({flag}))\n" + select[parent_end:])
-
-
 _TERM = r"(?:[A-Za-z][\w-]*)?:[\w-]+|<[^<>\s]*>"
 _SEQUENCE = re.compile(rf"([?$]\w+)\s+((?:{_TERM})(?:/(?:{_TERM}))+)\s+([?$]\w+|{_TERM})(?=\s*[.}}])")
 
@@ -189,7 +146,7 @@ def set_based_query(shape: NodeShape, constraint: Constraint) -> str | None:
     if constraint.node in PER_FOCUS:
         return None
     joined = join_with_targets(constraint.select, shape.targets)
-    return None if joined is None else sequence_paths_as_joins(not_exists_as_left_join(joined))
+    return None if joined is None else exists_as_lateral(sequence_paths_as_joins(joined))
 
 
 def cell(term) -> tuple[bool, str] | None:
