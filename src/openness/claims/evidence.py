@@ -109,6 +109,9 @@ class Evidence:
 
     def elsewhere(self, project: str, fact: dict) -> list[dict[str, object]]:
         """What another record about the same model states where the curated fact is missing or differs."""
+        records = self._records(project)
+        if not records:  # most projects have no other record: no lookup of the fact's kind then
+            return []
         kind = fact.get("kind")
         subject, prop = fact["subject"], fact["property"]
         if kind is None and prop in (OO + "availability", DCT + "license"):
@@ -117,7 +120,7 @@ class Evidence:
         if kind is None or prop not in (OO + "hasComponent", OO + "availability", DCT + "license"):
             return []
         out = []
-        for record, label, k, component, availability, licence in self._records(project):
+        for record, label, k, component, availability, licence in records:
             if k != kind:
                 continue
             name = label or record
