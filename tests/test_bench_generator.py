@@ -27,3 +27,21 @@ def test_a_generated_catalogue_passes_the_integrity_check(tmp_path, run_cli):
     assert "oo:AvailabilityUnknown" in path.read_text()
     code, out, err = run_cli("validate", "synthetic-00001", "--claim", "osaid-1.0", "--data", str(path))
     assert code in (0, 1, 3), err
+
+
+def test_the_baseline_is_not_started_where_it_cannot_finish_and_speedups_are_shown():
+    import measure  # noqa: PLC0415 - bench/measure.py
+
+    entry = {"projects": 1000, "triples": 1, "baseline": None, "baseline_note": None,
+             "openness": {"load_s": 1.0, "query_s": 1.0, "validate_s": 2.0, "peak_rss_mb": 1.0,
+                          "max_per_project_query_ms": 1.0, "first_command_s": 1.0, "cold_validate_s": 0.5,
+                          "serve_first_answer_s": 1.0, "publish_s": 20.0}}
+    # 100 projects took 200 s, so 1,000 would take about 2,000 s: above a 300 s limit, not started.
+    failed, previous = measure._baseline(entry, {}, Path("unused.ttl"), "compare-projects", 300.0, None,
+                                         (100, 200.0), lambda message: None)
+    assert previous == (100, 200.0) and "about 2000 s" in failed and entry["baseline_note"].startswith("not run")
+    small = dict(entry, projects=3, baseline={"load_s": 2.0, "query_s": 40.0, "validate_s": 900.0},
+                 speedup={"validate": 450.0, "query": 20.0}, baseline_note=None)
+    text = measure.table({"runs": [small, entry]})
+    assert "3: 450.0x faster than rdflib + pySHACL for validation, 20.0x for the saved queries" in text
+    assert "1000: not run: at 100 projects it took 200 s" in text
