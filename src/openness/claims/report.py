@@ -27,13 +27,17 @@ PREFIX oo: <https://w3id.org/openness/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX dct: <http://purl.org/dc/terms/>
 SELECT DISTINCT ?c ?project ?type ?by ?date ?named ?current WHERE {
-  ?c a oo:Claim ; oo:claimType ?type ; oo:claimAbout ?about .
-  OPTIONAL { ?owner oo:hasRelease ?about }
+  # Each pattern its own sub-SELECT, read whole once and hash-joined: written flat, Oxigraph looked each
+  # claim's facts up one by one in every graph (as queries/recorded-claims.rq).
+  { SELECT ?c WHERE { ?c a oo:Claim } }
+  { SELECT ?c ?type WHERE { ?c oo:claimType ?type } }
+  { SELECT ?c ?about WHERE { ?c oo:claimAbout ?about } }
+  OPTIONAL { SELECT ?owner ?about WHERE { ?owner oo:hasRelease ?about } }
   BIND(COALESCE(?owner, ?about) AS ?project)
   BIND(IF(BOUND(?owner), ?about, ?none) AS ?named)
-  OPTIONAL { ?project oo:currentRelease ?current }
-  OPTIONAL { ?c dct:date ?date }
-  OPTIONAL { ?c oo:claimedBy ?o . ?o rdfs:label ?by }
+  OPTIONAL { SELECT ?project ?current WHERE { ?project oo:currentRelease ?current } }
+  OPTIONAL { SELECT ?c ?date WHERE { ?c dct:date ?date } }
+  OPTIONAL { SELECT ?c ?by WHERE { ?c oo:claimedBy ?o . ?o rdfs:label ?by } }
 }
 """
 RELEASES = """
