@@ -96,16 +96,37 @@ def _check_graph(dataset, graph: ox.NamedNode, path: str, vocab: Vocabulary,
 
 
 def _integrity(dataset, graph: ox.NamedNode, path: str) -> list[str]:
-    """Integrity shape violations of one user graph (with the ontology, so classes are known)."""
+    """Integrity shape violations of one user graph (with the ontology, so classes are known).
+
+    The shapes run set-based on the store (core_sparql: one query per constraint over the user's graph
+    and the ontology graph); a shape it cannot compile, or every shape when the store holds no
+    ontology graph, runs on pySHACL over the same triples, as all of them once did."""
+    from . import core_sparql
     from .catalogue import INTEGRITY_PREFIX, shapes_graph
+    from .results import Result
+
+    shapes = tuple(sorted({str(s) for s in shapes_graph().subjects() if str(s).startswith(INTEGRITY_PREFIX)}))
+    ontology = next((s.graph for s in dataset.sources if s.name == "ontology"), None)
+    checks, left = core_sparql.compiled(shapes) if ontology is not None else ([], list(shapes))
+    results = core_sparql.run(dataset.store, [graph, ox.NamedNode(ontology)], checks) if checks else []
+    if left:
+        results = sorted(results + _integrity_pyshacl(dataset, graph, left), key=Result.sort_key)
+    return integrity_lines(results, path)
+
+
+def integrity_lines(results, path: str) -> list[str]:
+    """One line per violation, naming the file and the subject, in the results' order."""
+    return [f"{path}: {prefixed(r.focus) if not r.focus.startswith('_:') else 'a blank node'}: {r.message}"
+            for r in results if r.severity == "Violation"]
+
+
+def _integrity_pyshacl(dataset, graph: ox.NamedNode, shapes: Sequence[str]) -> list:
+    """The results of `shapes` by pySHACL over the user's graph plus the ontology (the reference)."""
     from .closure import data_graph
     from .pyshacl_engine import run_shacl
 
-    shapes = sorted({str(s) for s in shapes_graph().subjects() if str(s).startswith(INTEGRITY_PREFIX)})
     triples = [q.triple for q in dataset.store.quads_for_pattern(None, None, None, graph)]
-    results = run_shacl(data_graph(dataset, triples), shapes)
-    return [f"{path}: {prefixed(r.focus) if not r.focus.startswith('_:') else 'a blank node'}: {r.message}"
-            for r in results if r.severity == "Violation"]
+    return run_shacl(data_graph(dataset, triples), shapes)
 
 
 def _check_key(hashes: dict[str, str], graph: str, judged: bool) -> str | None:
