@@ -57,37 +57,44 @@ def _check_graph(dataset, graph: ox.NamedNode, path: str, vocab: Vocabulary,
         problems.append(f"{path}: a project is a blank node ([] a oo:AIModel): give it an IRI so it can be named")
     rewrites: list[tuple[ox.Quad, ox.Quad]] = []
     seen: set[tuple[str, str]] = set()
+    known: dict[str, bool] = {}  # the same IRIs recur on every line of a catalogue
+
+    def knows(iri: str) -> bool:
+        found = known.get(iri)
+        if found is None:
+            found = known[iri] = vocab.knows(iri)
+        return found
+
     for quad in dataset.store.quads_for_pattern(None, None, None, graph):
         s, p, o = quad.subject, quad.predicate, quad.object
-        subject = _show(s)
-        if not vocab.knows(p.value) and ("p", p.value) not in seen:
+        if not knows(p.value) and ("p", p.value) not in seen:
             seen.add(("p", p.value))
-            problems.append(f"{path}: {subject} uses the unknown property {prefixed(p.value)}"
+            problems.append(f"{path}: {_show(s)} uses the unknown property {prefixed(p.value)}"
                             f"{_did_you_mean(vocab.suggest(p.value))}")
         if isinstance(o, ox.NamedNode):
-            if not vocab.knows(o.value) and ("o", o.value) not in seen:
+            if not knows(o.value) and ("o", o.value) not in seen:
                 seen.add(("o", o.value))
                 if o.value.startswith(LICENCE_BASE):
                     hint = _did_you_mean(vocab.suggest(o.value))
-                    problems.append(f"{path}: {subject} {prefixed(p.value)} names the unknown licence "
+                    problems.append(f"{path}: {_show(s)} {prefixed(p.value)} names the unknown licence "
                                     f"{prefixed(o.value)}{hint}; `openness query run licences` lists them")
                 else:
                     what = "class" if p.value == RDF_TYPE else "term"
-                    problems.append(f"{path}: {subject} {prefixed(p.value)} uses the unknown {what} "
+                    problems.append(f"{path}: {_show(s)} {prefixed(p.value)} uses the unknown {what} "
                                     f"{prefixed(o.value)}{vocab.expected(p.value, o.value)}")
         elif isinstance(o, ox.Literal) and p.value in vocab.object_properties:
             if p.value.endswith("/license"):
                 licence = vocab.licence_for_text(o.value)
                 if licence is not None:
-                    notice(f"openness: notice: {path}: {subject} dct:license \"{o.value}\" is read as "
+                    notice(f"openness: notice: {path}: {_show(s)} dct:license \"{o.value}\" is read as "
                            f"{prefixed(licence.iri)}; write the IRI to silence this notice")
                     rewrites.append((quad, ox.Quad(s, p, ox.NamedNode(licence.iri), graph)))
                     continue
                 close = vocab.closest_licences(o.value)
-                problems.append(f"{path}: {subject} dct:license \"{o.value}\" is a string, not a licence"
+                problems.append(f"{path}: {_show(s)} dct:license \"{o.value}\" is a string, not a licence"
                                 f"{_did_you_mean(close)}; use a licence IRI such as licence:apache-2-0")
             else:
-                problems.append(f"{path}: {subject} {prefixed(p.value)} \"{o.value}\" is a string where a "
+                problems.append(f"{path}: {_show(s)} {prefixed(p.value)} \"{o.value}\" is a string where a "
                                 "resource (an IRI) is expected")
     for old, new in rewrites:
         dataset.store.remove(old)
