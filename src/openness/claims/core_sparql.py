@@ -256,6 +256,8 @@ def compile_shapes(shape_iris: Iterable[str]) -> tuple[list[Check], list[str]]:
             targets = tuple(str(t) for t in classes)
             found = _checks_of(sg, node, targets, None)
             for prop in sg.objects(node, rdflib.URIRef(SH + "property")):
+                if len(set(sg.subjects(rdflib.URIRef(SH + "property"), prop))) != 1:
+                    raise Unsupported(f"{prop} is shared")  # results de-duplicated per shape would differ
                 path = _one(sg, prop, SH + "path")
                 if not isinstance(path, rdflib.URIRef):
                     raise Unsupported(f"path {path!r}")  # sequence, inverse, alternative, ... paths
