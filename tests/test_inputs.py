@@ -21,6 +21,10 @@ MISTAKES = {
     "unknown-availability.ttl": ["oo:Open", "oo:Public"],
     "dct-licence-misspelt.ttl": ["unknown property dct:licence", "did you mean dct:license"],
     "blank-node-project.ttl": ["blank node"],
+    # The integrity shapes (shapes/integrity.ttl, run set-based on the store by core_sparql):
+    "integrity-missing-label.ttl": ["<https://example.org/my-model/project>: A project needs an rdfs:label"],
+    "integrity-two-current-releases.ttl": ["<https://example.org/my-model/project>: A project has at most one "
+                                           "current release, an oo:Release"],
 }
 
 

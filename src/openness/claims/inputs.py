@@ -57,37 +57,44 @@ def _check_graph(dataset, graph: ox.NamedNode, path: str, vocab: Vocabulary,
         problems.append(f"{path}: a project is a blank node ([] a oo:AIModel): give it an IRI so it can be named")
     rewrites: list[tuple[ox.Quad, ox.Quad]] = []
     seen: set[tuple[str, str]] = set()
+    known: dict[str, bool] = {}  # the same IRIs recur on every line of a catalogue
+
+    def knows(iri: str) -> bool:
+        found = known.get(iri)
+        if found is None:
+            found = known[iri] = vocab.knows(iri)
+        return found
+
     for quad in dataset.store.quads_for_pattern(None, None, None, graph):
         s, p, o = quad.subject, quad.predicate, quad.object
-        subject = _show(s)
-        if not vocab.knows(p.value) and ("p", p.value) not in seen:
+        if not knows(p.value) and ("p", p.value) not in seen:
             seen.add(("p", p.value))
-            problems.append(f"{path}: {subject} uses the unknown property {prefixed(p.value)}"
+            problems.append(f"{path}: {_show(s)} uses the unknown property {prefixed(p.value)}"
                             f"{_did_you_mean(vocab.suggest(p.value))}")
         if isinstance(o, ox.NamedNode):
-            if not vocab.knows(o.value) and ("o", o.value) not in seen:
+            if not knows(o.value) and ("o", o.value) not in seen:
                 seen.add(("o", o.value))
                 if o.value.startswith(LICENCE_BASE):
                     hint = _did_you_mean(vocab.suggest(o.value))
-                    problems.append(f"{path}: {subject} {prefixed(p.value)} names the unknown licence "
+                    problems.append(f"{path}: {_show(s)} {prefixed(p.value)} names the unknown licence "
                                     f"{prefixed(o.value)}{hint}; `openness query run licences` lists them")
                 else:
                     what = "class" if p.value == RDF_TYPE else "term"
-                    problems.append(f"{path}: {subject} {prefixed(p.value)} uses the unknown {what} "
+                    problems.append(f"{path}: {_show(s)} {prefixed(p.value)} uses the unknown {what} "
                                     f"{prefixed(o.value)}{vocab.expected(p.value, o.value)}")
         elif isinstance(o, ox.Literal) and p.value in vocab.object_properties:
             if p.value.endswith("/license"):
                 licence = vocab.licence_for_text(o.value)
                 if licence is not None:
-                    notice(f"openness: notice: {path}: {subject} dct:license \"{o.value}\" is read as "
+                    notice(f"openness: notice: {path}: {_show(s)} dct:license \"{o.value}\" is read as "
                            f"{prefixed(licence.iri)}; write the IRI to silence this notice")
                     rewrites.append((quad, ox.Quad(s, p, ox.NamedNode(licence.iri), graph)))
                     continue
                 close = vocab.closest_licences(o.value)
-                problems.append(f"{path}: {subject} dct:license \"{o.value}\" is a string, not a licence"
+                problems.append(f"{path}: {_show(s)} dct:license \"{o.value}\" is a string, not a licence"
                                 f"{_did_you_mean(close)}; use a licence IRI such as licence:apache-2-0")
             else:
-                problems.append(f"{path}: {subject} {prefixed(p.value)} \"{o.value}\" is a string where a "
+                problems.append(f"{path}: {_show(s)} {prefixed(p.value)} \"{o.value}\" is a string where a "
                                 "resource (an IRI) is expected")
     for old, new in rewrites:
         dataset.store.remove(old)
@@ -96,16 +103,37 @@ def _check_graph(dataset, graph: ox.NamedNode, path: str, vocab: Vocabulary,
 
 
 def _integrity(dataset, graph: ox.NamedNode, path: str) -> list[str]:
-    """Integrity shape violations of one user graph (with the ontology, so classes are known)."""
+    """Integrity shape violations of one user graph (with the ontology, so classes are known).
+
+    The shapes run set-based on the store (core_sparql: one query per constraint over the user's graph
+    and the ontology graph); a shape it cannot compile, or every shape when the store holds no
+    ontology graph, runs on pySHACL over the same triples, as all of them once did."""
+    from . import core_sparql
     from .catalogue import INTEGRITY_PREFIX, shapes_graph
+    from .results import Result
+
+    shapes = tuple(sorted({str(s) for s in shapes_graph().subjects() if str(s).startswith(INTEGRITY_PREFIX)}))
+    ontology = next((s.graph for s in dataset.sources if s.name == "ontology"), None)
+    checks, left = core_sparql.compiled(shapes) if ontology is not None else ([], list(shapes))
+    results = core_sparql.run(dataset.store, [graph, ox.NamedNode(ontology)], checks) if checks else []
+    if left:
+        results = sorted(results + _integrity_pyshacl(dataset, graph, left), key=Result.sort_key)
+    return integrity_lines(results, path)
+
+
+def integrity_lines(results, path: str) -> list[str]:
+    """One line per violation, naming the file and the subject, in the results' order."""
+    return [f"{path}: {prefixed(r.focus) if not r.focus.startswith('_:') else 'a blank node'}: {r.message}"
+            for r in results if r.severity == "Violation"]
+
+
+def _integrity_pyshacl(dataset, graph: ox.NamedNode, shapes: Sequence[str]) -> list:
+    """The results of `shapes` by pySHACL over the user's graph plus the ontology (the reference)."""
     from .closure import data_graph
     from .pyshacl_engine import run_shacl
 
-    shapes = sorted({str(s) for s in shapes_graph().subjects() if str(s).startswith(INTEGRITY_PREFIX)})
     triples = [q.triple for q in dataset.store.quads_for_pattern(None, None, None, graph)]
-    results = run_shacl(data_graph(dataset, triples), shapes)
-    return [f"{path}: {prefixed(r.focus) if not r.focus.startswith('_:') else 'a blank node'}: {r.message}"
-            for r in results if r.severity == "Violation"]
+    return run_shacl(data_graph(dataset, triples), shapes)
 
 
 def _check_key(hashes: dict[str, str], graph: str, judged: bool) -> str | None:
