@@ -110,3 +110,90 @@ def test_query_run_against_an_unreachable_or_silent_endpoint_exits_4():
         endpoint = f"http://127.0.0.1:{silent.getsockname()[1]}/query"
         result = CliRunner().invoke(cli, ["query", "run", "projects", "--endpoint", endpoint, "--endpoint-timeout", "1"])
         assert result.exit_code == 4, result.output
+
+
+class Relay:
+    """A TCP relay in front of the store that keeps a copy of every byte the client sends."""
+
+    def __init__(self, target_port: int) -> None:
+        import socket
+        import threading
+
+        self.target_port, self.sent = target_port, bytearray()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.threads: list[threading.Thread] = []
+        self.threads.append(threading.Thread(target=self._accept, daemon=True))
+        self.threads[0].start()
+
+    def _accept(self) -> None:
+        import socket
+        import threading
+
+        try:
+            client, _ = self.listener.accept()
+        except OSError:
+            return
+        server = socket.create_connection(("127.0.0.1", self.target_port))
+        for source, sink, keep in ((client, server, True), (server, client, False)):
+            thread = threading.Thread(target=self._pipe, args=(source, sink, keep), daemon=True)
+            thread.start()
+            self.threads.append(thread)
+
+    def _pipe(self, source, sink, keep: bool) -> None:
+        import socket
+
+        while data := source.recv(65536):
+            if keep:
+                self.sent += data
+            sink.sendall(data)
+        try:
+            sink.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self.listener.close()
+        for thread in self.threads:
+            thread.join(10)
+
+
+def chunks(body: bytes) -> list[int]:
+    """The sizes of the chunks of a chunked HTTP/1.1 body (the last, empty, one included)."""
+    sizes, at = [], 0
+    while True:
+        line_end = body.index(b"\r\n", at)
+        size = int(body[at:line_end], 16)
+        sizes.append(size)
+        at = line_end + 2 + size + 2
+        if size == 0:
+            return sizes
+
+
+def test_a_large_graph_is_streamed_in_bounded_chunks_from_an_on_disk_store(oxigraph, tmp_path):
+    from urllib.parse import urlsplit
+
+    from openness.graph.dataset import Dataset
+
+    # About 5 MB of N-Triples in one graph: more than the client may hold at once (chunks of ~1 MiB).
+    data = tmp_path / "big.nt"
+    with data.open("w", encoding="utf-8") as fh:
+        for i in range(50_000):
+            fh.write(f"<https://example.org/big/{i}> <https://example.org/p> \"a literal long enough to count {i:08d}\" .\n")
+    dataset = Dataset.load([data], tmp_path / "store", bundled=False)
+    relay = Relay(urlsplit(oxigraph).port)
+    try:
+        report = push(f"http://127.0.0.1:{relay.port}/store", dataset=dataset, graph_prefix="urn:streamed/")
+    finally:
+        relay.close()
+    assert [(g.triples, g.status) for g in report.graphs] == [(50_000, "loaded")]
+    head, _, body = bytes(relay.sent).partition(b"\r\n\r\n")
+    headers = head.decode().lower().splitlines()
+    assert "transfer-encoding: chunked" in headers and not any(h.startswith("content-length") for h in headers)
+    sizes = chunks(body)
+    assert sum(sizes) > 4_500_000 and len(sizes) > 4 and max(sizes) <= 2 * 1024 * 1024, sizes
+    status, _, answer = http(oxigraph + "/query", method="POST",
+                             data=b"SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:streamed/data/big> { ?s ?p ?o } }",
+                             headers={"Content-Type": "application/sparql-query",
+                                      "Accept": "application/sparql-results+json"})
+    assert status == 200 and json.loads(answer)["results"]["bindings"][0]["n"]["value"] == "50000"

@@ -2,6 +2,8 @@
 
 One named graph per source (ontology, shapes, licences, projects, assessments, each generated file,
 each --data file), each sent with HTTP PUT, which replaces the graph: pushing twice leaves one copy.
+Each graph is streamed: Oxigraph serialises it out of the store as N-Triples straight into the PUT's
+chunked body, so the client holds a few kilobytes of it at a time, whatever the graph's size.
 The graph IRIs are the ones the embedded store uses (https://w3id.org/openness/graph/<source>), so
 `openness query run NAME --endpoint QUERY-URL` finds them under its --graph-prefix and names them as
 the protocol's default-graph-uri: the remote answers equal the embedded ones even on a store whose
@@ -10,9 +12,8 @@ default graph does not include its named graphs (Oxigraph without --union-defaul
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
-from collections.abc import Iterable
+import http.client
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -54,18 +55,103 @@ def _request_url(endpoint: str, graph: str) -> str:
     return f"{endpoint}{joiner}graph={quote(graph, safe='')}"
 
 
-def _put(endpoint: str, graph: str, payload: bytes, timeout: float) -> None:
-    request = urllib.request.Request(_request_url(endpoint, graph), data=payload, method="PUT",
-                                     headers={"Content-Type": "application/n-triples"})
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - the user's endpoint
-        response.read()
+class _StoreAnswered(Exception):
+    """The store answered a PUT with an error status."""
+
+    def __init__(self, status: int, reason: str, body: bytes) -> None:
+        super().__init__(status)
+        lines = body.decode("utf-8", "replace").strip().splitlines()
+        self.reason = f"HTTP {status} {reason}" + (f": {lines[0]}" if lines else "")
+
+
+class _ChunkedBody:
+    """What Store.dump writes into (8 kB at a time): sent as HTTP/1.1 chunks of about CHUNK bytes, so no
+    more than one chunk of the graph is ever held, whatever its size."""
+
+    CHUNK = 1 << 20
+
+    def __init__(self, connection: http.client.HTTPConnection) -> None:
+        self.connection = connection
+        self.buffer = bytearray()
+        self.error: BaseException | None = None
+
+    def write(self, data: bytes) -> int:
+        self.buffer += data
+        if len(self.buffer) >= self.CHUNK:
+            self.send_chunk()
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def send_chunk(self) -> None:
+        if not self.buffer:
+            return
+        try:
+            self.connection.send(b"%X\r\n%s\r\n" % (len(self.buffer), self.buffer))
+        except BaseException as exc:  # kept: pyoxigraph reports it as its own OSError
+            self.error = exc
+            raise
+        self.buffer.clear()
+
+    def close(self) -> None:
+        """Send what is left and the last (empty) chunk."""
+        self.send_chunk()
+        try:
+            self.connection.send(b"0\r\n\r\n")
+        except BaseException as exc:
+            self.error = exc
+            raise
+
+
+def _put(endpoint: str, graph: str, dump: Callable[[_ChunkedBody], None], timeout: float) -> None:
+    """PUT one graph, its N-Triples streamed by `dump` as the request's chunked body."""
+    url = urlsplit(_request_url(endpoint, graph))
+    kind = http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
+    connection = kind(url.hostname or "", url.port, timeout=timeout)
+    try:
+        connection.putrequest("PUT", (url.path or "/") + (f"?{url.query}" if url.query else ""))
+        connection.putheader("Content-Type", "application/n-triples")
+        connection.putheader("Transfer-Encoding", "chunked")
+        connection.endheaders()
+        body = _ChunkedBody(connection)
+        try:
+            dump(body)
+            body.close()
+        except Exception as exc:
+            if body.error is None:
+                raise _LocalStoreFailed(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+            # The store may have answered (an error) and closed before reading the whole body: say what it said.
+            try:
+                response = connection.getresponse()
+            except (OSError, http.client.HTTPException):
+                raise body.error from None
+            raise _StoreAnswered(response.status, response.reason, response.read(4096)) from None
+        response = connection.getresponse()
+        answer = response.read()
+        if not 200 <= response.status < 300:
+            raise _StoreAnswered(response.status, response.reason, answer)
+    finally:
+        connection.close()
+
+
+class _LocalStoreFailed(Exception):
+    """Reading the graph out of the local store failed."""
+
+
+def _count(store: ox.Store, graph: ox.NamedNode) -> int:
+    """The triples in one graph, counted inside the store (nothing is materialised in Python)."""
+    result = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+                         substitutions={ox.Variable("g"): graph})
+    return sum(int(row["n"].value) for row in result)
 
 
 def push(endpoint: str, data: Iterable[Path | str] = (), store: Path | str | None = None,
          graph_prefix: str = GRAPH_BASE, *, dataset: Dataset | None = None, timeout: float = 60.0) -> PushReport:
     """PUT every source's graph to the Graph Store Protocol `endpoint`; raise on the first store error,
-    saying which graphs were loaded and which were not (PushError, exit 4). Each PUT waits at most
-    `timeout` seconds for the store."""
+    saying which graphs were loaded and which were not (PushError, exit 4). Each graph is streamed out
+    of the dataset's store as it is sent (from an on-disk --store nothing is loaded into memory); the
+    store must answer each send and each PUT within `timeout` seconds."""
     if not endpoint.startswith(("http://", "https://")):
         raise OpennessError(f"bad --endpoint {endpoint!r}: expected an http(s) URL of a Graph Store Protocol endpoint")
     if not graph_prefix.startswith(("http://", "https://", "urn:")):
@@ -79,24 +165,23 @@ def push(endpoint: str, data: Iterable[Path | str] = (), store: Path | str | Non
         while iri in seen:
             iri += "-2"
         seen.add(iri)
-        triples = list(dataset.triples(source.graph))
-        plan.append((source, iri, triples))
-        report.graphs.append(Pushed(source.name, iri, len(triples), "not sent"))
-    for index, (source, iri, triples) in enumerate(plan):
-        payload = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        node = ox.NamedNode(source.graph)
+        plan.append(node)
+        report.graphs.append(Pushed(source.name, iri, _count(dataset.store, node), "not sent"))
+    for index, node in enumerate(plan):
+        def dump(body: _ChunkedBody, node: ox.NamedNode = node) -> None:
+            dataset.store.dump(body, ox.RdfFormat.N_TRIPLES, from_graph=node)
+
         try:
-            _put(endpoint, iri, payload, timeout)
-        except urllib.error.HTTPError as exc:
-            body = exc.read().decode("utf-8", "replace").strip().splitlines()
-            reason = f"HTTP {exc.code} {exc.reason}" + (f": {body[0]}" if body else "")
-            raise _failure(report, index, reason) from None
+            _put(endpoint, report.graphs[index].graph, dump, timeout)
+        except _StoreAnswered as exc:
+            raise _failure(report, index, exc.reason) from None
+        except _LocalStoreFailed as exc:
+            raise _failure(report, index, f"reading it from the local store failed: {exc}") from None
         except TimeoutError:
             raise _failure(report, index, f"the store did not answer within {timeout:g} seconds") from None
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", None) or exc
-            if isinstance(reason, TimeoutError):
-                raise _failure(report, index, f"the store did not answer within {timeout:g} seconds") from None
-            raise _failure(report, index, f"cannot reach the store: {reason}") from None
+        except (OSError, http.client.HTTPException) as exc:
+            raise _failure(report, index, f"cannot reach the store: {exc or type(exc).__name__}") from None
         report.graphs[index].status = "loaded"
     return report
 
