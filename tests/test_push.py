@@ -49,6 +49,20 @@ def test_push_then_remote_answers_equal_local(oxigraph):
         assert local, args
         assert [deterministic(r) for r in remote] == [deterministic(r) for r in local], args
         assert len({json.dumps(r, sort_keys=True) for r in remote}) == len(remote), f"duplicate rows: {args}"
+    # Queries whose comments hold words SPARQLWrapper took for their form (COPY, ADD, DROP, LOAD,
+    # DESCRIBE): they were sent as updates or asked for RDF, and refused.
+    for name in ("data-quality", "flow-down-restrictions", "mislabelled-derivatives", "unsafe-weight-formats",
+                 "weights-access"):
+        local = run_json("query", "run", name)
+        remote = run_json("query", "run", name, "--endpoint", oxigraph + "/query")
+        assert local and len(remote) == len(local), name
+        if name != "weights-access":  # its licence column joins names in no set order (either engine's is right)
+            assert sorted(map(without_blank_labels, remote)) == sorted(map(without_blank_labels, local)), name
+
+
+def without_blank_labels(row):
+    # a blank node's label is the store's own: two stores name one node differently
+    return json.dumps({k: "_:" if str(v).startswith("_:") else v for k, v in deterministic(row).items()}, sort_keys=True)
 
 
 def deterministic(row):
