@@ -127,39 +127,41 @@ def test_query_run_against_an_unreachable_or_silent_endpoint_exits_4():
 
 
 class Relay:
-    """A TCP relay in front of the store that keeps a copy of every byte the client sends."""
+    """A TCP relay in front of the store that keeps a copy of the bytes the client sends on each connection."""
 
     def __init__(self, target_port: int) -> None:
         import socket
         import threading
 
-        self.target_port, self.sent = target_port, bytearray()
+        self.target_port, self.sent = target_port, []
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
-        self.threads: list[threading.Thread] = []
-        self.threads.append(threading.Thread(target=self._accept, daemon=True))
+        self.threads = [threading.Thread(target=self._accept, daemon=True)]
         self.threads[0].start()
 
     def _accept(self) -> None:
         import socket
         import threading
 
-        try:
-            client, _ = self.listener.accept()
-        except OSError:
-            return
-        server = socket.create_connection(("127.0.0.1", self.target_port))
-        for source, sink, keep in ((client, server, True), (server, client, False)):
-            thread = threading.Thread(target=self._pipe, args=(source, sink, keep), daemon=True)
-            thread.start()
-            self.threads.append(thread)
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.target_port))
+            self.sent.append(bytearray())
+            for source, sink, keep in ((client, server, self.sent[-1]), (server, client, None)):
+                thread = threading.Thread(target=self._pipe, args=(source, sink, keep), daemon=True)
+                thread.start()
+                self.threads.append(thread)
 
-    def _pipe(self, source, sink, keep: bool) -> None:
+    @staticmethod
+    def _pipe(source, sink, keep) -> None:
         import socket
 
         while data := source.recv(65536):
-            if keep:
-                self.sent += data
+            if keep is not None:
+                keep += data
             sink.sendall(data)
         try:
             sink.shutdown(socket.SHUT_WR)
@@ -170,6 +172,15 @@ class Relay:
         self.listener.close()
         for thread in self.threads:
             thread.join(10)
+
+    def requests(self) -> list[tuple[str, list[str], list[int]]]:
+        """Each request: its request line, its header lines (lower case) and the sizes of its body's chunks."""
+        out = []
+        for sent in self.sent:
+            head, _, body = bytes(sent).partition(b"\r\n\r\n")
+            line, *headers = head.decode().splitlines()
+            out.append((line, [h.lower() for h in headers], chunks(body)))
+        return out
 
 
 def chunks(body: bytes) -> list[int]:
@@ -184,30 +195,104 @@ def chunks(body: bytes) -> list[int]:
             return sizes
 
 
-def test_a_large_graph_is_streamed_in_bounded_chunks_from_an_on_disk_store(oxigraph, tmp_path):
+def write_big(path, n=50_000, blank=False):
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            subject = f"_:b{i // 2}" if blank else f"<https://example.org/big/{i}>"
+            fh.write(f"{subject} <https://example.org/p> \"a literal long enough to count {i:08d}\" .\n")
+    return path
+
+
+def graph_size(base, graph):
+    status, _, answer = http(base + "/query", method="POST",
+                             data=f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}".encode(),
+                             headers={"Content-Type": "application/sparql-query",
+                                      "Accept": "application/sparql-results+json"})
+    assert status == 200
+    return int(json.loads(answer)["results"]["bindings"][0]["n"]["value"])
+
+
+def push_through_relay(base, dataset):
     from urllib.parse import urlsplit
 
-    from openness.graph.dataset import Dataset
-
-    # About 5 MB of N-Triples in one graph: more than the client may hold at once (chunks of ~1 MiB).
-    data = tmp_path / "big.nt"
-    with data.open("w", encoding="utf-8") as fh:
-        for i in range(50_000):
-            fh.write(f"<https://example.org/big/{i}> <https://example.org/p> \"a literal long enough to count {i:08d}\" .\n")
-    dataset = Dataset.load([data], tmp_path / "store", bundled=False)
-    relay = Relay(urlsplit(oxigraph).port)
+    relay = Relay(urlsplit(base).port)
     try:
         report = push(f"http://127.0.0.1:{relay.port}/store", dataset=dataset, graph_prefix="urn:streamed/")
     finally:
         relay.close()
+    return report, relay.requests()
+
+
+def test_a_large_graph_is_streamed_in_bounded_chunks_from_an_on_disk_store(oxigraph, tmp_path):
+    from openness.graph.dataset import Dataset
+
+    # About 5 MB of N-Triples in one graph: more than the client may hold at once (chunks of ~1 MiB).
+    dataset = Dataset.load([write_big(tmp_path / "big.nt")], tmp_path / "store", bundled=False)
+    report, requests = push_through_relay(oxigraph, dataset)
     assert [(g.triples, g.status) for g in report.graphs] == [(50_000, "loaded")]
-    head, _, body = bytes(relay.sent).partition(b"\r\n\r\n")
-    headers = head.decode().lower().splitlines()
+    [(line, headers, sizes)] = requests
+    assert line.startswith("PUT /store?graph=urn%3Astreamed%2Fdata%2Fbig ")
     assert "transfer-encoding: chunked" in headers and not any(h.startswith("content-length") for h in headers)
-    sizes = chunks(body)
     assert sum(sizes) > 4_500_000 and len(sizes) > 4 and max(sizes) <= 2 * 1024 * 1024, sizes
-    status, _, answer = http(oxigraph + "/query", method="POST",
-                             data=b"SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:streamed/data/big> { ?s ?p ?o } }",
-                             headers={"Content-Type": "application/sparql-query",
-                                      "Accept": "application/sparql-results+json"})
-    assert status == 200 and json.loads(answer)["results"]["bindings"][0]["n"]["value"] == "50000"
+    assert graph_size(oxigraph, "urn:streamed/data/big") == 50_000
+
+
+def test_a_graph_past_the_piece_size_goes_as_a_put_then_posts_and_still_replaces(oxigraph, tmp_path, monkeypatch):
+    from openness.graph.dataset import Dataset
+    from openness.linked_data import push as module
+
+    monkeypatch.setattr(module, "PIECE", 12_000)
+    dataset = Dataset.load([write_big(tmp_path / "big.nt")], bundled=False)
+    for _ in range(2):  # the second push replaces the first: the PUT clears the graph
+        report, requests = push_through_relay(oxigraph, dataset)
+        assert [(g.triples, g.status) for g in report.graphs] == [(50_000, "loaded")]
+        assert [line.split()[0] for line, _, _ in requests] == ["PUT", "POST", "POST", "POST", "POST"]
+        assert graph_size(oxigraph, "urn:streamed/data/big") == 50_000
+    # A graph with blank nodes goes whole: a blank node's triples stay in one document.
+    dataset = Dataset.load([write_big(tmp_path / "blank.nt", blank=True)], bundled=False)
+    report, requests = push_through_relay(oxigraph, dataset)
+    assert [line.split()[0] for line, _, _ in requests] == ["PUT"]
+    assert graph_size(oxigraph, "urn:streamed/data/blank") == 50_000
+
+
+def test_a_store_failing_part_way_through_a_graph_in_pieces_says_how_much_of_it_it_holds(tmp_path, monkeypatch):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from openness.graph.dataset import Dataset
+    from openness.linked_data import push as module
+
+    class FailsOnSecondRequest(BaseHTTPRequestHandler):
+        seen: list[str] = []
+
+        def _answer(self) -> None:
+            while size := int(self.rfile.readline(), 16):  # read the whole chunked body
+                self.rfile.read(size + 2)
+            self.rfile.readline()
+            self.seen.append(self.command)
+            self.send_response(201 if len(self.seen) == 1 else 500)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_PUT = do_POST = _answer
+
+        def log_message(self, *args) -> None:
+            pass
+
+    monkeypatch.setattr(module, "PIECE", 12_000)
+    dataset = Dataset.load([write_big(tmp_path / "big.nt")], bundled=False)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FailsOnSecondRequest)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(PushError) as caught:
+            push(f"http://127.0.0.1:{server.server_address[1]}/store", dataset=dataset)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert FailsOnSecondRequest.seen == ["PUT", "POST"]
+    message = caught.value.message
+    assert "HTTP 500" in message and "of its 50000 triples" in message and "loaded 0 of 1 graphs" in message
+    held = int(message.split("it holds the first ")[1].split()[0])
+    assert 12_000 <= held < 13_000
+    assert [g.status for g in caught.value.report.graphs] == ["failed"]
