@@ -81,7 +81,8 @@ class _GraphSender:
     a PUT (replacing the graph) in chunks of about CHUNK bytes: the client never holds more than one.
     With `piece`, the PUT ends at the first line end past `piece` triples and POSTs (which add to the
     graph) carry the rest, `piece` triples each, so that no request asks the store for one huge
-    transaction."""
+    transaction; but from the request where a blank node first appears ("_:", even inside a literal)
+    to the end, one request: a blank node's triples must reach the store in one document."""
 
     CHUNK = 1 << 20
 
@@ -92,6 +93,8 @@ class _GraphSender:
         self.target = (url.path or "/") + (f"?{url.query}" if url.query else "")
         self.buffer = bytearray()
         self.lines = self.pending = self.added = 0  # triples: sent in this request, buffered, answered
+        self.blank = False  # a blank node in this request
+        self.tail = b""  # the last byte written ("_" and ":" may come in two writes)
         self.error: BaseException | None = None
         self.connection: http.client.HTTPConnection | None = None
         self._start("PUT")
@@ -110,7 +113,9 @@ class _GraphSender:
         try:
             self.buffer += data
             self.pending += data.count(b"\n")
-            if self.piece and self.lines + self.pending >= self.piece:
+            self.blank = self.blank or b"_:" in self.tail + data
+            self.tail = data[-1:]
+            if self.piece and not self.blank and self.lines + self.pending >= self.piece:
                 cut = self.buffer.rfind(b"\n") + 1  # nothing after it is a whole line
                 self._send(self.buffer[:cut])
                 del self.buffer[:cut]
@@ -183,12 +188,6 @@ def _send_graph(store: ox.Store, graph: ox.NamedNode, sender: _GraphSender) -> N
     sender.close()
 
 
-def _has_blank_nodes(store: ox.Store, graph: ox.NamedNode) -> bool:
-    result = store.query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } } LIMIT 1",
-                         substitutions={ox.Variable("g"): graph})
-    return any(True for _ in result)
-
-
 def _count(store: ox.Store, graph: ox.NamedNode) -> int:
     """The triples in one graph, counted inside the store (nothing is materialised in Python)."""
     result = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
@@ -219,12 +218,9 @@ def push(endpoint: str, data: Iterable[Path | str] = (), store: Path | str | Non
         plan.append(node)
         report.graphs.append(Pushed(source.name, iri, _count(dataset.store, node), "not sent"))
     for index, node in enumerate(plan):
-        # A large graph goes in pieces (PUT, then POSTs), unless it has blank nodes: a blank node's
-        # triples must reach the store in one document to stay one node.
-        piece = PIECE if report.graphs[index].triples > PIECE and not _has_blank_nodes(dataset.store, node) else None
         sender = None
         try:
-            sender = _GraphSender(endpoint, report.graphs[index].graph, timeout, piece)
+            sender = _GraphSender(endpoint, report.graphs[index].graph, timeout, PIECE)
             _send_graph(dataset.store, node, sender)
         except (_StoreAnswered, _LocalStoreFailed, OSError, http.client.HTTPException) as exc:
             if isinstance(exc, _StoreAnswered):
