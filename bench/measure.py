@@ -205,40 +205,12 @@ def serve_first_answer(limit: float = 300) -> float | None:
         proc.wait()
 
 
-def push_and_query(catalogue: Path, work: Path) -> dict[str, object]:
-    """PUT the catalogue and the bundled graph into a stock Oxigraph server; time the saved queries there."""
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    if not Path(binary).exists():
-        return {"error": "no `oxigraph` binary (pip install oxigraph)"}
-    port = free_port()
-    proc = subprocess.Popen([binary, "serve", "--location", str(work / "oxigraph-server"), "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        if _wait_http(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", 60, proc) is None:
-            return {"error": "the Oxigraph server did not start"}
-        code = r"""
-import json, sys, time
-import pyoxigraph as ox
-from openness.graph.dataset import Dataset, GRAPH_BASE
-from openness.linked_data.push import push
-from openness.graph.query import RemoteBackend, saved_queries
-url, catalogue = sys.argv[1], sys.argv[2]
-d = Dataset.load([catalogue], include_generated=False)
-t = time.perf_counter(); report = push(url + "/store", dataset=d, timeout=3600); push_s = time.perf_counter() - t
-backend = RemoteBackend(url + "/query", [p.graph for p in report.graphs])
-P, L = "https://w3id.org/openness/id/project/", "https://w3id.org/openness/id/licence/apache-2-0"
-params = {"a": ox.NamedNode(P + "synthetic-00001"), "b": ox.NamedNode(P + "synthetic-00002"),
-          "project": ox.NamedNode(P + "synthetic-00001"), "licence": ox.NamedNode(L)}
-per = {}
-for name, q in saved_queries().items():
-    t = time.perf_counter(); backend.run(q.text, {p.name: params[p.name] for p in q.params}); per[name] = time.perf_counter() - t
-print(json.dumps({"push_s": push_s, "query_s": sum(per.values()), "per_query_s": per}))
-"""
-        found, _, err = child(code, f"http://127.0.0.1:{port}", str(catalogue), timeout=3600)
-        return found or {"error": err}
-    finally:
-        os.killpg(proc.pid, 15)
-        proc.wait()
+def push_and_query(catalogue: Path, work: Path, **options) -> dict[str, object]:
+    """Push the catalogue into a stock Oxigraph server and run the saved queries there (bench/push_bench.py)."""
+    sys.path.insert(0, str(HERE))
+    from push_bench import push_and_query as measure_push  # noqa: PLC0415
+
+    return measure_push(catalogue, work, **options)
 
 
 def _baseline(entry: dict[str, object], found: dict, catalogue: Path, scoped: str, limit: float,
@@ -318,6 +290,7 @@ def run(sizes: list[int], baseline_limit: float = 300, push: bool = False, work:
         if push and sizes:
             log(f"push {max(sizes)} projects into a stock Oxigraph server")
             pushed = {"projects": max(sizes), **push_and_query(work / f"catalogue-{max(sizes)}.ttl", work)}
+            shutil.rmtree(work / "push-store", ignore_errors=True)
             log("push: " + json.dumps(pushed))
             result["push"] = pushed  # shown in the table; not part of the JSON document
         return result
@@ -353,5 +326,8 @@ def table(result: dict[str, object]) -> str:
     if "push" in result:
         p = result["push"]
         lines.append(f"push {p['projects']} projects into Oxigraph server: " + (
-            f"{p['push_s']:.1f} s, saved queries there {p['query_s']:.2f} s" if "push_s" in p else p.get("error", "")))
+            f"{p['push_s']:.1f} s (peak MB: client {p['push_client_peak_rss_mb']:.0f}, server "
+            f"{p['push_server_peak_rss_mb']:.0f}), saved queries there {p.get('query_s', 0):.2f} s"
+            + (f" ({len(p['stopped_queries'])} stopped at the limit)" if p.get("stopped_queries") else "")
+            if "push_s" in p else "") + (f" {p['error']}" if p.get("error") else ""))
     return "\n".join(lines) + "\n"

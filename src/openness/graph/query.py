@@ -263,14 +263,17 @@ def run_remote(endpoint: str, text: str, bindings: Mapping[str, ox.NamedNode | o
     from ..errors import EndpointError
     from .guard import check_query
 
-    check_query(text, allow_federation)
+    words = check_query(text, allow_federation)
     client = SPARQLWrapper(endpoint)
     client.setMethod(POST)
     client.setTimeout(max(1, round(timeout)))
     for graph in default_graphs:
         client.addDefaultGraph(graph)
     client.setQuery(text + values_clause(bindings or {}))
-    form = client.queryType
+    # SPARQLWrapper guesses the form from the text and takes a word in a comment ("copy", "describe") for
+    # it, then sends the query as an update or asks for RDF (HTTP 400 / 406): read it from the keywords.
+    form = next((f for f in ("CONSTRUCT", "DESCRIBE", "ASK") if f in words), "SELECT")
+    client.queryType = form
     try:
         if form in ("CONSTRUCT", "DESCRIBE"):
             client.setReturnFormat("nt")
