@@ -43,7 +43,8 @@ def test_push_then_remote_answers_equal_local(oxigraph):
                                          "https://w3id.org/openness/graph/projects"}
     assert all(r["status"] == "loaded" for r in rows)
     for args in (["projects"], ["licences"], ["project-components", "--param", "project=olmo"],
-                 ["licence-terms", "--param", "licence=Apache-2.0"]):
+                 ["licence-terms", "--param", "licence=Apache-2.0"], ["project-facts", "--param", "project=olmo"],
+                 ["compare-projects", "--param", "a=olmo", "--param", "b=llama-2"]):
         local = run_json("query", "run", *args)
         remote = run_json("query", "run", *args, "--endpoint", oxigraph + "/query")
         assert local, args
@@ -296,3 +297,30 @@ def test_a_store_failing_part_way_through_a_graph_in_pieces_says_how_much_of_it_
     held = int(message.split("it holds the first ")[1].split()[0])
     assert 12_000 <= held < 13_000
     assert [g.status for g in caught.value.report.graphs] == ["failed"]
+
+
+def test_parameters_reach_the_sub_selects_that_project_them_at_an_endpoint():
+    import pyoxigraph as ox
+
+    from openness.graph.query import bound_for_endpoint
+
+    text = """SELECT ?a ?n WHERE {
+      { SELECT ?a (COUNT(*) AS ?n) WHERE { ?a <https://e.org/p> ?o } GROUP BY ?a }
+      { SELECT ?x WHERE { ?a <https://e.org/q> ?x } }
+      { SELECT (?y AS ?a) WHERE { ?y <https://e.org/r> ?z } }
+    }"""
+    sent = bound_for_endpoint(text, {"a": ox.NamedNode("https://e.org/one")})
+    one = "VALUES (?a) { (<https://e.org/one>) }"
+    # the outer WHERE, the sub-SELECT projecting ?a, and the trailing clause; not the sub-SELECT where
+    # ?a is its own variable, nor the one that binds ?a with AS
+    assert sent.count(one) == 3
+    assert "WHERE { " + one in sent and sent.rstrip().endswith(one)
+    assert "{ SELECT ?x WHERE { ?a" in sent and "{ SELECT (?y AS ?a) WHERE { ?y" in sent
+    store = ox.Store()
+    for s, o in (("one", "1"), ("two", "2")):
+        store.add(ox.Quad(ox.NamedNode("https://e.org/" + s), ox.NamedNode("https://e.org/p"), ox.Literal(o)))
+        store.add(ox.Quad(ox.NamedNode("https://e.org/" + s), ox.NamedNode("https://e.org/q"), ox.Literal(o)))
+    plain = text.replace("{ SELECT (?y AS ?a) WHERE { ?y <https://e.org/r> ?z } }", "")
+    rows = lambda q: sorted(str(r["a"]) + str(r["n"]) for r in store.query(q))  # noqa: E731
+    assert rows(bound_for_endpoint(plain, {"a": ox.NamedNode("https://e.org/one")})) == \
+        rows(plain + "\nVALUES (?a) { (<https://e.org/one>) }") != []
