@@ -98,10 +98,6 @@ class Closures:
         self.graphs = {g for g in dataset.graphs() if not g.value.startswith(VERDICTS_PREFIX)}
         self._licences: dict[ox.NamedNode, list[ox.Triple]] = {}
 
-    def _objects(self, subject, predicate) -> list:
-        return list(dict.fromkeys(q.object for q in self.store.quads_for_pattern(subject, predicate, None)
-                                  if q.graph_name in self.graphs))
-
     def _subjects(self, predicate, obj) -> list:
         return list(dict.fromkeys(q.subject for q in self.store.quads_for_pattern(None, predicate, obj)
                                   if q.graph_name in self.graphs))
@@ -134,11 +130,10 @@ class Closures:
         found = self._licences.get(licence)
         if found is None:
             n, seen, found = _N, set(), []
-            self._about(licence, seen, found)
+            of_licence = self._add(licence, seen, found)
             for kind in ("permission", "duty", "prohibition"):
-                for rule in self._objects(licence, n[kind]):
-                    self._about(rule, seen, found)
-                    for c in self._objects(rule, n["constraint"]):
+                for rule in self._values(of_licence, n[kind]):
+                    for c in self._values(self._add(rule, seen, found), n["constraint"]):
                         self._about(c, seen, found)
             self._licences[licence] = found
         return found
@@ -168,10 +163,10 @@ class Closures:
             self._about(owner, seen, out)
         claims_direct = self._subjects(n["claimAbout"], project)
         claims_has = [c for r in has for c in self._subjects(n["claimAbout"], r)]
-        for c in dict.fromkeys(claims_direct + [c for r in releases for c in self._subjects(n["claimAbout"], r)]):
-            self._about(c, seen, out)
-        for c in dict.fromkeys(claims_direct + claims_has):
-            for by in self._objects(c, n["claimedBy"]):
+        of_claim = {c: self._add(c, seen, out)
+                    for c in dict.fromkeys(claims_direct + [c for r in releases for c in self._subjects(n["claimAbout"], r)])}
+        for c in dict.fromkeys(claims_direct + claims_has):  # has is part of releases: of_claim holds them
+            for by in self._values(of_claim[c], n["claimedBy"]):
                 self._about(by, seen, out)
         if not current and len(has) == 1:
             out.append(ox.Triple(project, n["currentRelease"], has[0]))

@@ -59,29 +59,33 @@ _TYPE = f"<{RDF}type>"
 # per focus node): minCount 1.66 s -> 0.24 s, maxCount 1.40 s -> 0.44 s, sh:class 2.31 s -> 0.17 s;
 # all 27 integrity constraints: 17.1 s -> 3.9 s (a loaded machine; the ratios are what count).
 _PROPERTY_VALUE = "?this ?_path ?value ."
-_NODE_VALUE = f"{_TARGET} BIND(?this AS ?value)"
+_NODE_VALUE = "{targets} BIND(?this AS ?value)"
 
-# Value-node components: the group keeping the values that violate, and the variables it binds.
+# Value-node components: the group keeping the values that violate, and the variables it binds. The
+# texts are fixed: vocabulary IRIs written out, every term from a shape bound as a variable, and only the
+# engine's own variable lists ({targets}, {classes}, ...) filled in by `expand`.
 _VIOLATING = {
-    "class": (f"MINUS {{ ?value {_TYPE} ?_type . FILTER(?_type IN ({{classes}})) }}", ("{class_vars}",)),
+    "class": ("MINUS { ?value <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ?_type . "
+              "FILTER(?_type IN ({classes})) }", ("{class_vars}",)),
     "nodeKind": ("FILTER(!((isIRI(?value) && ?_iri) || (isBlank(?value) && ?_blank) "
                  "|| (isLiteral(?value) && ?_literal)))", ("?_iri", "?_blank", "?_literal")),
     # rdflib's lexical check of xsd:boolean (rdflib.term._well_formed_boolean): exactly these four forms.
-    "datatype": (f'FILTER(!(isLiteral(?value) && datatype(?value) = ?_datatype && (?_datatype != <{XSD}boolean> '
-                 f'|| STR(?value) IN ("true", "false", "1", "0"))))', ("?_datatype",)),
-    "pattern": (f"FILTER(isBlank(?value) || (isLiteral(?value) && datatype(?value) != <{XSD}string> "
-                f"&& datatype(?value) != <{RDF}langString>) || !REGEX(STR(?value), ?_pattern, ?_flags))",
-                ("?_pattern", "?_flags")),
+    "datatype": ("FILTER(!(isLiteral(?value) && datatype(?value) = ?_datatype "
+                 "&& (?_datatype != <http://www.w3.org/2001/XMLSchema#boolean> "
+                 '|| STR(?value) IN ("true", "false", "1", "0"))))', ("?_datatype",)),
+    "pattern": ("FILTER(isBlank(?value) || (isLiteral(?value) && datatype(?value) != <http://www.w3.org/2001/XMLSchema#string> "
+                "&& datatype(?value) != <http://www.w3.org/1999/02/22-rdf-syntax-ns#langString>) "
+                "|| !REGEX(STR(?value), ?_pattern, ?_flags))", ("?_pattern", "?_flags")),
 }
 _QUERIES = {
     # sh:minCount 1: the focus nodes with no value (the usual case); any other count groups them.
-    "minCount": f"SELECT ?this {{target_vars}} ?_path ?_n WHERE {{ {_TARGET} MINUS {{ ?this ?_path ?value }} }}",
-    "minCount n": f"""SELECT ?this {{target_vars}} ?_path ?_n WHERE {{ {_TARGET} OPTIONAL {{ ?this ?_path ?value }} }}
-GROUP BY ?this {{target_vars}} ?_path ?_n HAVING (COUNT(DISTINCT ?value) < ?_n)""",
-    "maxCount": f"""SELECT ?this {{target_vars}} ?_path ?_n WHERE {{
-  {{ SELECT ?this ?_path ?_n WHERE {{ ?this ?_path ?value }} GROUP BY ?this ?_path ?_n
-     HAVING (COUNT(DISTINCT ?value) > ?_n) }}
-  {_TARGET} }}""",
+    "minCount": "SELECT ?this {target_vars} ?_path ?_n WHERE { {targets} MINUS { ?this ?_path ?value } }",
+    "minCount n": """SELECT ?this {target_vars} ?_path ?_n WHERE { {targets} OPTIONAL { ?this ?_path ?value } }
+GROUP BY ?this {target_vars} ?_path ?_n HAVING (COUNT(DISTINCT ?value) < ?_n)""",
+    "maxCount": """SELECT ?this {target_vars} ?_path ?_n WHERE {
+  { SELECT ?this ?_path ?_n WHERE { ?this ?_path ?value } GROUP BY ?this ?_path ?_n
+     HAVING (COUNT(DISTINCT ?value) > ?_n) }
+  {targets} }""",
 }
 _DATATYPES = {XSD + "string", RDF + "langString", XSD + "boolean"}
 _KINDS = {  # sh:nodeKind -> (IRI, blank node, literal) allowed

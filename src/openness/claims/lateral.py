@@ -76,8 +76,8 @@ def _gap(text: str, toks: list[Token], i: int, end: int) -> str:
 
 def _triples(text: str, toks: list[Token], end: int) -> list[str]:
     """The triple patterns of one statement (`s p o ; p2 o2 , o3`), each as text."""
-    if not toks:
-        return []
+    if len(toks) < 3:
+        raise _Unreadable("not a whole triple")
     for i in range(len(toks)):
         gap = _gap(text, toks, i, end)
         if re.search(r"\d", gap) or toks[i].kind in ("open", "close", "comment") or text[toks[i].start:toks[i].end] in "?$":
@@ -113,8 +113,6 @@ def _triples(text: str, toks: list[Token], end: int) -> list[str]:
             if sep in ("", ".") and i >= len(toks):
                 return out
             raise _Unreadable(f"unexpected {sep!r} in a triple")
-        if i >= len(toks):
-            return out
     return out
 
 
@@ -158,15 +156,12 @@ def _rewrite_group(body: str) -> str:
         # a statement: term tokens up to a '.' at this level, a keyword or a group
         j = i
         while j < len(toks):
-            if toks[j].kind == "open" and body[toks[j].start] in "{([" and j > i and body[toks[j].start] != "(":
-                break
-            if _word(body, toks[j]) in _KEYWORDS and j > i:
-                break
-            if toks[j].kind == "open" and body[toks[j].start] == "{":
+            nxt = toks[j]
+            if j > i and ((nxt.kind == "open" and body[nxt.start] in "{[") or _word(body, nxt) in _KEYWORDS):
                 break
             gap = _gap(body, toks, j, len(body))
             j += 1
-            if "." in gap.replace("^^", ""):
+            if "." in gap:
                 if gap.strip() != ".":
                     raise _Unreadable("statement end")
                 break

@@ -12,7 +12,9 @@ from __future__ import annotations
 import errno
 import logging
 import socket
+import sys
 import threading
+from http import HTTPStatus
 
 from ..errors import OpennessError
 from .endpoint import MAX_BODY
@@ -47,7 +49,7 @@ def listen_socket(host: str, port: int, backlog: int = 1024) -> socket.socket:
         elif exc.errno == errno.EADDRNOTAVAIL:
             reason = f"{host} is not an address of this machine"
         elif exc.errno == errno.EACCES:
-            reason = f"permission denied (ports below 1024 need privileges)"
+            reason = "permission denied (ports below 1024 need privileges)"
         else:
             reason = exc.strerror or str(exc)
         raise OpennessError(f"cannot listen on {where}: {reason}") from None
@@ -117,3 +119,33 @@ class Server:
         self._dispatcher.shutdown(timeout=2)
         wasyncore.close_all(self._map)
         self.app.close()
+
+
+class WsgiHeaders:
+    """Request headers from a WSGI environ, looked up by their HTTP names."""
+
+    def __init__(self, environ) -> None:
+        self.environ = environ
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        key = name.upper().replace("-", "_")
+        if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            return self.environ.get(key, default)
+        return self.environ.get("HTTP_" + key, default)
+
+
+def status_phrase(status: int) -> str:
+    """The reason phrase of an HTTP status, for the WSGI status line."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Status"
+
+
+def log_line(line: str) -> None:
+    """One line on stderr; a closed or broken stderr is not an error of the request."""
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass

@@ -19,12 +19,10 @@ files of the site (static/), never inline, so the Content-Security-Policy allows
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -35,7 +33,7 @@ from .conneg import negotiate
 from .documents import RDF_MEDIA, GraphView, gzip_bytes, jsonld_context, prefixes_for, serialize, void_triples
 from .endpoint import MAX_BODY, ProtocolError, parse_request
 from .pages import STATIC_TYPES, Linker, Pages, static_files
-from .http_server import SECURITY_HEADERS, Server, listen_socket
+from .http_server import SECURITY_HEADERS, Server, WsgiHeaders, listen_socket, log_line, status_phrase
 from .workers import QueryPool, VerdictsProcess
 
 HTML = "text/html"
@@ -97,15 +95,15 @@ class LinkedDataApp:
     def _compute_verdicts(self, compute: Callable) -> None:
         """Wait for claim verdicts off the request path (by default computed in a child process, see
         workers.VerdictsProcess); pages show them once they are ready."""
-        _log("openness: computing claim verdicts in the background (pages say so until they are ready)")
+        log_line("openness: computing claim verdicts in the background (pages say so until they are ready)")
         started = time.monotonic()
         try:
             found, note = compute(self.dataset)
         except Exception as exc:  # noqa: BLE001 - the server goes on without verdicts, and says why
             found, note = [], f"Claim verdicts could not be computed: {type(exc).__name__}: {exc}"
-            _log(f"openness: claim verdicts could not be computed: {type(exc).__name__}: {exc}")
+            log_line(f"openness: claim verdicts could not be computed: {type(exc).__name__}: {exc}")
         else:
-            _log(f"openness: claim verdicts ready ({len(found)} in {time.monotonic() - started:.0f} s)")
+            log_line(f"openness: claim verdicts ready ({len(found)} in {time.monotonic() - started:.0f} s)")
         with self._lock:
             self.pages.verdicts = list(found)
             self.pages.verdicts_note = note
@@ -340,7 +338,7 @@ class LinkedDataApp:
         else:
             try:
                 body = environ["wsgi.input"].read(length) if length else b""
-                response = self.handle(method, target, _Headers(environ), body)
+                response = self.handle(method, target, WsgiHeaders(environ), body)
             except Exception as exc:  # noqa: BLE001 - one line for the client, never a traceback page
                 response = Response(500, "text/plain", f"internal error: {type(exc).__name__}: {exc}\n".encode())
         ctype = response.content_type
@@ -349,39 +347,11 @@ class LinkedDataApp:
             ctype += "; charset=utf-8"
         headers = [("Content-Type", ctype), ("Content-Length", str(len(response.body))),
                    *response.headers.items(), *SECURITY_HEADERS.items()]
-        start_response(f"{response.status} {_phrase(response.status)}", headers)
+        start_response(f"{response.status} {status_phrase(response.status)}", headers)
         if not self.quiet:
-            _log(f"{environ.get('REMOTE_ADDR', '-')} - \"{method} {target[:200]}\" {response.status} "
+            log_line(f"{environ.get('REMOTE_ADDR', '-')} - \"{method} {target[:200]}\" {response.status} "
                  f"{len(response.body)} {1000 * (time.monotonic() - started):.0f}ms")
         return [b"" if method == "HEAD" else response.body]
-
-
-class _Headers:
-    """Request headers from a WSGI environ, looked up by their HTTP names."""
-
-    def __init__(self, environ) -> None:
-        self.environ = environ
-
-    def get(self, name: str, default: str | None = None) -> str | None:
-        key = name.upper().replace("-", "_")
-        if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-            return self.environ.get(key, default)
-        return self.environ.get("HTTP_" + key, default)
-
-
-def _phrase(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Status"
-
-
-def _log(line: str) -> None:
-    try:
-        sys.stderr.write(line + "\n")
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
 
 
 def make_server(host: str = "127.0.0.1", port: int = 8080, data: Sequence[Path | str] = (), *,
